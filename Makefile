@@ -1,0 +1,31 @@
+# policydiff — everything a new user needs: `make demo`, `make test`, `make bench`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: demo test bench lint fuzz clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check policydiff tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/compare_bench.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow tests/test_fuzz.py
+
+clean:
+	rm -rf $(VENV) alignments reports .pytest_cache

@@ -1,0 +1,107 @@
+"""The ``policydiff`` command: a thin click shell over the library API."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PolicydiffError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class _Group(click.Group):
+    """Turns any error into one line on stderr: exit 2 for bad input, 1 for a bug (see --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicydiffError as exc:
+            click.echo(f"policydiff: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("policydiff: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: no tracebacks for users
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"policydiff: internal error: {exc.__class__.__name__}: {exc} "
+                       "(run with --debug for the traceback)", err=True)
+            sys.exit(3)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="policydiff")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Show how Chinese government plans are inherited from one level to the next."""
+    ctx.obj = {"debug": debug}
+
+
+def plan_argument(name: str) -> Callable:
+    # click.Path(exists=True) would print its own multi-line usage error; ingest reports instead.
+    return click.argument(name, type=click.Path(dir_okay=True, path_type=str))
+
+
+def output_options(formats: tuple[str, ...], default: str = "text") -> Callable:
+    """The shared ``--format/-f`` and ``-o/--output`` options."""
+
+    def decorate(fn: Callable) -> Callable:
+        fn = click.option("-o", "--output", type=click.Path(path_type=str), default=None,
+                          help="Write to this file (atomically) instead of stdout.")(fn)
+        fn = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=None,
+                          help=f"Output format (default: from -o's extension, else {default}).")(fn)
+        fn = click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, fmt: str | None, output: str | None, **kwargs: Any) -> Any:
+            if fmt is None:
+                ext = os.path.splitext(output or "")[1].lstrip(".").lower()
+                fmt = ext if ext in formats else default
+            return fn(*args, fmt=fmt, output=output, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def emit(data: str | bytes, output: str | None, inputs: tuple[str, ...] = ()) -> None:
+    """Write to ``output`` atomically, or to stdout."""
+    if output:
+        from .output import write_output
+
+        write_output(output, data, inputs)
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(data, bytes):
+        raise click.UsageError("this format is binary: give -o FILE")
+    else:
+        click.echo(data, nl=not data.endswith("\n"))
+
+
+@main.command(context_settings=CONTEXT)
+@plan_argument("file")
+@output_options(("text", "json"))
+def outline(file: str, fmt: str, output: str | None, encoding: str | None) -> None:
+    """Print a plan's outline tree and metadata."""
+    from . import load
+    from .outline import outline_dict, outline_text
+
+    doc = load(file, encoding=encoding)
+    if fmt == "json":
+        emit(json.dumps(outline_dict(doc), ensure_ascii=False, indent=2) + "\n", output, (file,))
+    else:
+        emit(outline_text(doc), output, (file,))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

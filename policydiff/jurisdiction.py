@@ -1,0 +1,56 @@
+"""jurisdiction: the words that change when a plan moves down a level, and masking them.
+
+省→市, 全省→全市, 省财政厅→市财政局, 山东省→聊城市, 各市→各县（市、区）: a child plan rewrites
+these without changing the policy. :func:`mask` replaces them with placeholder characters so a
+localized clause compares as equal to its parent. The rules are data in ``rules/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from . import regions
+from .rules import load_table
+
+PLACEHOLDERS = "\ue001\ue002\ue003\ue004\ue005"
+_PLACE = "\ue002"
+
+
+@functools.lru_cache(maxsize=1)
+def _place_re() -> re.Pattern[str]:
+    stop = {row[0] for row in load_table("place_stoplist.tsv")}
+    names = set()
+    for r in regions.regions().values():
+        names.add(r.name)
+        if r.short and r.short not in stop and r.level in ("province", "city"):
+            names.add(r.short)
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for row in load_table("agencies.tsv"):
+        out.append((re.compile(re.escape(row[0])), row[1]))
+    for row in load_table("jurisdiction.tsv"):
+        # re understands \uXXXX in patterns but not in replacements
+        repl = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), row[1])
+        out.append((re.compile(row[0]), repl))
+    return tuple(out)
+
+
+def mask(text: str) -> str:
+    """Text with jurisdiction words replaced by placeholders (see ``rules/jurisdiction.tsv``)."""
+    text = _place_re().sub(_PLACE, text)
+    for pattern, repl in _rules():
+        text = pattern.sub(repl, text)
+    return text
+
+
+def is_jurisdiction_change(old: str, new: str) -> bool:
+    """Is replacing ``old`` with ``new`` only a change of jurisdiction words (省→市, 山东→聊城)?"""
+    if old == new:
+        return False
+    return bool(old) and bool(new) and mask(old) == mask(new) and any(c in mask(old) for c in PLACEHOLDERS)

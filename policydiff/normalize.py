@@ -1,0 +1,224 @@
+"""normalize: raw text → clean text, keeping for every character its offset in the raw text.
+
+The steps run in the order of :data:`STEPS`; each is a small named function, and each can be
+switched off by name (``normalize(raw, skip={"traditional"})``). Every step returns the new
+text together with the origin offsets, so a report can always quote what the plan printed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from . import numbering, responsibility
+from .model import Clean, Raw
+from .rules import load_table
+
+Origin = list[int]
+Step = Callable[[str, Origin], tuple[str, Origin]]
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff65\u2018-\u201f\u2026\u2014"
+# A line that ends in one of these has ended its sentence (or is an addressee line).
+TERMINAL = "。；！？：”…）)】"
+
+
+def _sub(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str,
+         origin: Origin) -> tuple[str, Origin]:
+    """``re.sub`` that also rewrites the origin offsets.
+
+    A replacement of the same length keeps offsets one to one; any other maps all of its
+    characters to the start of what it replaced.
+    """
+    out: list[str] = []
+    org: Origin = []
+    last = 0
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        out.append(text[last : m.start()])
+        org.extend(origin[last : m.start()])
+        if len(new) == m.end() - m.start():
+            org.extend(origin[m.start() : m.end()])
+        else:
+            org.extend([origin[m.start()] if m.start() < len(origin) else 0] * len(new))
+        out.append(new)
+        last = m.end()
+    if not out:
+        return text, origin
+    out.append(text[last:])
+    org.extend(origin[last:])
+    return "".join(out), org
+
+
+def line_ends(text: str, origin: Origin) -> tuple[str, Origin]:
+    """CRLF and lone CR become LF."""
+    return _sub(re.compile(r"\r\n?"), lambda m: "\n", text, origin)
+
+
+def docx_remnants(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Drop ``[bookmark: _GoBack]`` and similar leftovers of .docx → text conversion."""
+    return _sub(re.compile(r"\[(?:bookmark|anchor|comment): [^\]\n]*\]"), lambda m: "", text, origin)
+
+
+def markdown(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Strip Markdown markup: heading marks, bold/italic stars, horizontal rules."""
+    text, origin = _sub(re.compile(r"^[ \t]*#{1,6}[ \t]*", re.M), lambda m: "", text, origin)
+    text, origin = _sub(re.compile(r"\*\*|__"), lambda m: "", text, origin)
+    return _sub(re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M), lambda m: "", text, origin)
+
+
+def page_furniture(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Drop page numbers ("— 3 —", "- 3 -", "第3页 共9页") left by PDF and Word conversion."""
+    pattern = re.compile(r"^[ \t\u3000]*(?:[—－\-–]+[ \t]*\d{1,3}[ \t]*[—－\-–]+|第\s*\d+\s*页"
+                         r"(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t\u3000]*$", re.M)
+    return _sub(pattern, lambda m: "", text, origin)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    # tw2s rather than t2s: it also maps Taiwan-usage forms (著力 → 着力) that plain t2s keeps.
+    return opencc.OpenCC("tw2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> list[tuple[str, str]]:
+    return [(row[0], row[1]) for row in load_table("variants.tsv")]
+
+
+def traditional(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Traditional → simplified script with OpenCC, then regional word variants (仲介 → 中介)."""
+    if not re.search(r"[\u3400-\u9fff]", text):
+        return text, origin
+    lines = text.split("\n")
+    out: list[str] = []
+    org: Origin = []
+    pos = 0
+    conv = _converter()
+    for n, line in enumerate(lines):
+        new = conv.convert(line) if line else line
+        for old, repl in _variants():
+            if len(old) == len(repl):
+                new = new.replace(old, repl)
+        out.append(new)
+        if len(new) == len(line):
+            org.extend(origin[pos : pos + len(line)])
+        else:  # a phrase conversion changed the length: map the line to its start
+            org.extend([origin[pos] if pos < len(origin) else 0] * len(new))
+        pos += len(line)
+        if n < len(lines) - 1:
+            org.append(origin[pos])
+            pos += 1
+    return "\n".join(out), org
+
+
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+# Chinese punctuation stays full-width: it is how plans print, and how we split sentences.
+for _keep in "，。；：！？（）":
+    _WIDTH.pop(ord(_keep), None)
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, ord("("): ord("（"), ord(")"): ord("）"),
+               0xFF5F: ord("（"), 0xFF60: ord("）"), ord("﹝"): ord("〔"), ord("﹞"): ord("〕")})
+
+
+def width(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Full-width letters and digits → ASCII; brackets → （ ）; ASCII ,;:!? beside Chinese → full."""
+    text = text.translate(_WIDTH)
+    near = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[,;:!?]|[,;:!?](?=[{CJK}{CJK_PUNCT}])")
+    full = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+    return _sub(near, lambda m: full[m.group(0)], text, origin)
+
+
+def spaces(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Remove spaces inside Chinese text ("2017 年" → "2017年"); keep them between Latin words.
+
+    A leading tab is kept: it marks a table cell in text made from .docx.
+    """
+    text, origin = _sub(re.compile(r"^[ \u3000]+|[ \t\u3000]+$", re.M), lambda m: "", text, origin)
+    text, origin = _sub(re.compile(r"^\t[ \t]+", re.M), lambda m: "\t", text, origin)
+    inner = re.compile(r"(?<=\S)[ \t]+(?=\S)")
+
+    def keep_latin(m: re.Match[str]) -> str:
+        before = text[m.start() - 1]
+        after = text[m.end()]
+        return " " if before.isascii() and after.isascii() and before.isalnum() and after.isalnum() else ""
+
+    return _sub(inner, keep_latin, text, origin)
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """Does ``line`` break off a sentence that ``nxt`` continues? (PDF hard line breaks)."""
+    if line and line[-1] in "。；！？”" and nxt.startswith("（") and nxt.endswith("）") and \
+            responsibility.is_note(nxt[1:-1]):
+        return True  # a responsibility note pushed onto its own line
+    if not line or not nxt or line[-1] in TERMINAL or line.startswith("\t") or nxt.startswith("\t"):
+        return False
+    if numbering.match(nxt) is not None:
+        return False
+    if len(line) >= 45 or re.search("[。；]", line):
+        return True
+    if numbering.match(line) is None:
+        return bool(re.search("[，、]", line))
+    # A numbered heading runs on only when the next line starts with a tail ("公" / "开。…").
+    head = re.split("[，。；、：]", nxt, maxsplit=1)[0]
+    return len(line) >= 26 and len(head) <= 3
+
+
+def hard_breaks(text: str, origin: Origin) -> tuple[str, Origin]:
+    """Re-join lines broken inside a sentence, even across blank lines."""
+    lines = text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    joins: list[tuple[int, int]] = []  # (delete from, delete to) in text offsets
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and lines[i].strip() and _continues(lines[i], lines[j]):
+            joins.append((starts[i] + len(lines[i]), starts[j]))
+        i = j
+    if not joins:
+        return text, origin
+    out: list[str] = []
+    org: Origin = []
+    last = 0
+    for a, b in joins:
+        out.append(text[last:a])
+        org.extend(origin[last:a])
+        last = b
+    out.append(text[last:])
+    org.extend(origin[last:])
+    return "".join(out), org
+
+
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("line_ends", line_ends),
+    ("docx_remnants", docx_remnants),
+    ("markdown", markdown),
+    ("page_furniture", page_furniture),
+    ("traditional", traditional),
+    ("width", width),
+    ("spaces", spaces),
+    ("hard_breaks", hard_breaks),
+)
+
+
+def normalize(raw: Raw | str, skip: Iterable[str] = ()) -> Clean:
+    """Run the normalization steps over a plan's raw text."""
+    text = raw.text if isinstance(raw, Raw) else raw
+    skipped = set(skip)
+    origin: Origin = list(range(len(text)))
+    done = []
+    for name, step in STEPS:
+        if name in skipped:
+            continue
+        text, origin = step(text, origin)
+        done.append(name)
+    return Clean(text=text, origin=tuple(origin), steps=tuple(done))

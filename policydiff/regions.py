@@ -1,0 +1,86 @@
+"""The gazetteer: China's provinces, prefecture cities and county-level districts.
+
+Data in ``rules/regions.tsv`` (derived from the national division codes, see
+``scripts/build_gazetteer.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .rules import load_table
+
+
+@dataclass(frozen=True)
+class Region:
+    """One administrative division."""
+
+    code: str
+    name: str
+    level: str  # province | city | district
+    parent: str
+    short: str
+
+
+@functools.lru_cache(maxsize=1)
+def regions() -> dict[str, Region]:
+    """All regions by code."""
+    return {row[0]: Region(*row[:5]) for row in load_table("regions.tsv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _by_name() -> dict[str, list[Region]]:
+    out: dict[str, list[Region]] = {}
+    for r in regions().values():
+        out.setdefault(r.name, []).append(r)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def names_pattern() -> re.Pattern[str]:
+    """A regex matching any full region name, longest first."""
+    names = sorted(_by_name(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def lookup(name: str, within: str | None = None) -> Region | None:
+    """The region called ``name``; ``within`` (a province or city name) breaks ties."""
+    found = _by_name().get(name, [])
+    if len(found) > 1 and within:
+        for r in found:
+            if ancestor_names(r) & {within}:
+                return r
+    return found[0] if found else None
+
+
+def parent_of(region: Region) -> Region | None:
+    """The region one level up."""
+    return regions().get(region.parent) if region.parent else None
+
+
+def ancestor_names(region: Region) -> set[str]:
+    """Names of the regions above ``region``."""
+    out = set()
+    r = parent_of(region)
+    while r is not None:
+        out.add(r.name)
+        r = parent_of(r)
+    return out
+
+
+def find_issuer_region(text: str) -> Region | None:
+    """The region an issuer or title names first ("聊城市人民政府办公室" → 聊城市)."""
+    m = names_pattern().search(text)
+    if m is None:
+        return None
+    # A district named inside a city ("淄博市淄川区") belongs to the more specific one.
+    region = lookup(m.group(0))
+    rest = text[m.end():]
+    nxt = names_pattern().match(rest)
+    if nxt and region is not None:
+        child = lookup(nxt.group(0), within=region.name)
+        if child is not None:
+            return child
+    return region

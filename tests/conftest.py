@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policydiff.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SD17 = DATA / "shandong-2017-province.txt"
+SD17T = DATA / "shandong-2017-province-traditional.txt"
+LC17 = DATA / "liaocheng-2017-city.md"
+ZC20 = DATA / "zichuan-2020-district.txt"
+SD21 = DATA / "shandong-2021-province.txt"
+SAMPLES = [SD17, SD17T, LC17, ZC20, SD21]
+
+
+@pytest.fixture
+def cli():
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+
+    def run(*args: str):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``policydiff`` console script in a subprocess."""
+    full_env = dict(os.environ, **(env or {}))
+    exe = Path(sys.executable).parent / "policydiff"
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, env=full_env, timeout=300)
