@@ -103,5 +103,58 @@ def outline(file: str, fmt: str, output: str | None, encoding: str | None) -> No
         emit(outline_text(doc), output, (file,))
 
 
+@main.command(context_settings=CONTEXT)
+@plan_argument("parent")
+@plan_argument("child")
+@output_options(("text", "json", "csv", "html"))
+@click.option("--granularity", type=click.Choice(["sentence", "item"]), default="sentence", show_default=True,
+              help="Pair sentences, or outline items.")
+@click.option("--color/--no-color", default=None, help="Colour the text diff (default: when stdout is a terminal).")
+def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str | None, granularity: str,
+            color: bool | None) -> None:
+    """Compare a PARENT plan with a CHILD plan, clause by clause."""
+    from . import compare as run_compare
+    from . import load
+
+    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
+    _hint_swapped(p, c)
+    cmp = run_compare(p, c, granularity=granularity)
+    if fmt == "json":
+        data = cmp.to_dict()
+        if granularity == "item":
+            data.pop("pairs")
+        emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, (parent, child))
+    elif fmt == "csv":
+        from .render import comparison_csv, items_csv
+
+        emit(items_csv(cmp) if granularity == "item" else comparison_csv(cmp), output, (parent, child))
+    elif fmt == "html":
+        from .report.diff import render_diff_report
+
+        emit(render_diff_report(cmp), output, (parent, child))
+    else:
+        from .render import comparison_text
+
+        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
+        emit(comparison_text(cmp, colour=use_colour, granularity=granularity), output, (parent, child))
+
+
+def _hint_swapped(parent, child) -> None:
+    """Warn (on stderr) when the child looks like the parent: higher level or earlier date."""
+    from .model import LEVELS
+
+    if parent.path != "<text>" and os.path.exists(parent.path) and os.path.exists(child.path) \
+            and os.path.samefile(parent.path, child.path):
+        click.echo("policydiff: note: parent and child are the same file", err=True)
+        return
+    lp = LEVELS.index(parent.level) if parent.level in LEVELS else None
+    lc = LEVELS.index(child.level) if child.level in LEVELS else None
+    if lp is not None and lc is not None and lc < lp:
+        click.echo(f"policydiff: hint: the child ({child.level}) is a higher level than the parent "
+                   f"({parent.level}); did you swap them?", err=True)
+    elif lp == lc and parent.date and child.date and child.date < parent.date:
+        click.echo("policydiff: hint: the child is dated before the parent; did you swap them?", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,6 +13,7 @@ import re
 from . import regions
 from .rules import load_table
 
+LEVEL_WORDS = {"省", "市", "县", "区", "镇", "省级", "市级", "县级", "区级", "全省", "全市", "全区", "全县"}
 PLACEHOLDERS = "\ue001\ue002\ue003\ue004\ue005"
 _PLACE = "\ue002"
 
@@ -53,4 +54,6 @@ def is_jurisdiction_change(old: str, new: str) -> bool:
     """Is replacing ``old`` with ``new`` only a change of jurisdiction words (省→市, 山东→聊城)?"""
     if old == new:
         return False
+    if old in LEVEL_WORDS and new in LEVEL_WORDS:
+        return True
     return bool(old) and bool(new) and mask(old) == mask(new) and any(c in mask(old) for c in PLACEHOLDERS)

@@ -1,0 +1,274 @@
+"""align: parent Document × child Document → matched items and sentences.
+
+1. Items are aligned first, in outline order, by dynamic programming over a score matrix
+   (rapidfuzz ``process.cdist`` on masked text), so repeated boilerplate is told apart by
+   its place in the outline.
+2. Sentences are aligned inside each pair of aligned items, again in order.
+3. A rescue pass matches what is left across the whole document (clauses moved elsewhere).
+4. Splits and merges: a leftover child sentence next to a matched one is attached to the same
+   parent when the two together match it better (1:N), and the mirror for N:1.
+
+All thresholds live in :class:`Thresholds`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .model import Document, Item, Sentence
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number the aligner uses, tuned on the samples and the perturbation tests.
+
+    Scores are rapidfuzz similarities in [0, 1] of masked text with responsibility notes removed.
+    """
+
+    item: float = 0.40  # an item pair gains (score - item) in the outline DP
+    item_title_weight: float = 0.35  # share of the item score that comes from headings
+    sentence: float = 0.42  # inside aligned items, a sentence pair gains (score - sentence)
+    sentence_short: float = 0.36  # same, when both clauses are short (< short_len characters)
+    short_len: int = 24
+    partial_weight: float = 0.8  # inside items: partial_ratio × this competes with the plain ratio
+    partial_min_len: int = 10
+    rescue: float = 0.72  # a sentence matched anywhere in the document (moved)
+    rescue_item: float = 0.62  # an unaligned item matched anywhere (a moved item)
+    split_gain: float = 0.04  # a split/merge must raise the pair's score at least this much
+    split_min: float = 0.25  # the extra piece must itself look like part of the other side
+
+
+DEFAULT = Thresholds()
+_NOTE_STRIP = re.compile(r"[\s。；！？，、：“”‘’《》（）()]")
+
+
+def core(s: Sentence) -> str:
+    """What is compared: masked text without its responsibility note and punctuation."""
+    text = s.masked
+    if s.note:
+        idx = text.rfind("（")
+        if idx > 0:
+            text = text[:idx]
+    return _NOTE_STRIP.sub("", text)
+
+
+@dataclass
+class Match:
+    """A sentence match found by the aligner."""
+
+    parent: int | None  # index into parent.sentences
+    child: int | None
+    score: float
+    evidence: str
+
+
+@dataclass
+class Alignment:
+    """Raw alignment result: item pairs and sentence matches (indices)."""
+
+    items: list[tuple[int | None, int | None, float]]
+    matches: list[Match]
+    item_of_parent: dict[int, int] = field(default_factory=dict)  # parent item idx → child item idx
+    moved_items: set[int] = field(default_factory=set)  # parent items aligned out of outline order
+
+
+def _scores(a: list[str], b: list[str]) -> np.ndarray:
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+
+
+def _partial(pc: list[str], cc: list[str], rows: list[int], cols: list[int], t: Thresholds) -> np.ndarray:
+    """Inside aligned items, a clause cut down to its first half still matches (phrase-level drops)."""
+    a = [pc[r] for r in rows]
+    b = [cc[c] for c in cols]
+    part = process.cdist(a, b, scorer=fuzz.partial_ratio, dtype=np.float32, workers=1) / 100.0
+    shorter = np.minimum.outer(np.array([len(x) for x in a]), np.array([len(x) for x in b]))
+    return np.where(shorter >= t.partial_min_len, part * t.partial_weight, 0.0)
+
+
+def _dp(gain: np.ndarray) -> list[tuple[int, int]]:
+    """Order-preserving alignment maximising the sum of positive gains (gaps cost nothing)."""
+    n, m = gain.shape
+    best = np.zeros((n + 1, m + 1))
+    for i in range(1, n + 1):
+        row_gain = gain[i - 1]
+        prev = best[i - 1]
+        cur = best[i]
+        for j in range(1, m + 1):
+            g = row_gain[j - 1]
+            diag = prev[j - 1] + g if g > 0 else -1.0
+            cur[j] = max(prev[j], cur[j - 1], diag)
+    pairs = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        g = gain[i - 1, j - 1]
+        if g > 0 and best[i, j] == best[i - 1, j - 1] + g:
+            pairs.append((i - 1, j - 1))
+            i -= 1
+            j -= 1
+        elif best[i, j] == best[i - 1, j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def _item_texts(doc: Document, cores: list[str]) -> tuple[list[str], list[str]]:
+    body: dict[str, list[str]] = {}
+    for s, c in zip(doc.sentences, cores, strict=True):
+        body.setdefault(s.item_id, []).append(c)
+    from .jurisdiction import mask
+
+    titles = [_NOTE_STRIP.sub("", mask(it.title)) for it in doc.items]
+    bodies = ["".join(body.get(it.id, [])) for it in doc.items]
+    return titles, bodies
+
+
+def _item_scores(parent: Document, child: Document, pc: list[str], cc: list[str], t: Thresholds) -> np.ndarray:
+    pt, pb = _item_texts(parent, pc)
+    ct, cb = _item_texts(child, cc)
+    body = _scores(pb, cb)
+    title = _scores(pt, ct)
+    both = np.outer([bool(x) for x in pt], [bool(x) for x in ct])
+    score = np.where(both, (1 - t.item_title_weight) * body + t.item_title_weight * title, body)
+    # Items of different kinds (a table row vs an outline heading) are weaker evidence.
+    pk = np.array([it.kind == "table" for it in parent.items])
+    ck = np.array([it.kind == "table" for it in child.items])
+    score = np.where(np.equal.outer(pk, ck), score, score * 0.8)
+    return score
+
+
+def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignment:
+    """Align two segmented plans."""
+    pc = [core(s) for s in parent.sentences]
+    cc = [core(s) for s in child.sentences]
+    sent = _scores(pc, cc)
+    item_score = _item_scores(parent, child, pc, cc, t)
+
+    pairs = _dp(item_score - t.item)
+    items_aligned = {i: j for i, j in pairs}
+    # moved items: unaligned on both sides but similar
+    free_p = [i for i in range(len(parent.items)) if i not in items_aligned]
+    used_c = set(items_aligned.values())
+    free_c = [j for j in range(len(child.items)) if j not in used_c]
+    moved_items = set()
+    for i, j in _greedy(item_score, free_p, free_c, t.rescue_item):
+        items_aligned[i] = j
+        moved_items.add(i)
+
+    p_index = {it.id: k for k, it in enumerate(parent.items)}
+    c_index = {it.id: k for k, it in enumerate(child.items)}
+    p_sents: dict[int, list[int]] = {}
+    c_sents: dict[int, list[int]] = {}
+    for k, s in enumerate(parent.sentences):
+        p_sents.setdefault(p_index[s.item_id], []).append(k)
+    for k, s in enumerate(child.sentences):
+        c_sents.setdefault(c_index[s.item_id], []).append(k)
+
+    matched_p: dict[int, Match] = {}
+    matched_c: dict[int, Match] = {}
+
+    def take(i: int, j: int, score: float, evidence: str) -> None:
+        m = Match(i, j, score, evidence)
+        matched_p[i] = m
+        matched_c[j] = m
+
+    for pi, ci in sorted(items_aligned.items()):
+        rows = p_sents.get(pi, [])
+        cols = c_sents.get(ci, [])
+        if not rows or not cols:
+            continue
+        sub = np.maximum(sent[np.ix_(rows, cols)], _partial(pc, cc, rows, cols, t))
+        short = np.outer([len(pc[r]) < t.short_len for r in rows], [len(cc[c]) < t.short_len for c in cols])
+        gain = sub - np.where(short, t.sentence_short, t.sentence)
+        for a, b in _dp(gain):
+            take(rows[a], cols[b], float(sub[a, b]), "outline")
+
+    # rescue: leftovers matched anywhere
+    free_p = [i for i in range(len(pc)) if i not in matched_p]
+    free_c = [j for j in range(len(cc)) if j not in matched_c]
+    for i, j in _greedy(sent, free_p, free_c, t.rescue):
+        take(i, j, float(sent[i, j]), "rescue")
+
+    matches = list(matched_p.values())
+    matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
+    covered_p = {m.parent for m in matches}
+    covered_c = {m.child for m in matches}
+    matches += [Match(i, None, 0.0, "unmatched") for i in range(len(pc)) if i not in covered_p]
+    matches += [Match(None, j, 0.0, "unmatched") for j in range(len(cc)) if j not in covered_c]
+    item_pairs = [(i, j, float(item_score[i, j])) for i, j in sorted(items_aligned.items())]
+    aligned_c = set(items_aligned.values())
+    item_pairs += [(i, None, 0.0) for i in range(len(parent.items)) if i not in items_aligned]
+    item_pairs += [(None, j, 0.0) for j in range(len(child.items)) if j not in aligned_c]
+    return Alignment(item_pairs, matches, items_aligned, moved_items)
+
+
+def _greedy(score: np.ndarray, rows: list[int], cols: list[int], threshold: float) -> list[tuple[int, int]]:
+    """Best-first one-to-one matching of the leftovers above ``threshold``."""
+    if not rows or not cols:
+        return []
+    sub = score[np.ix_(rows, cols)]
+    order = np.argsort(-sub, axis=None, kind="stable")
+    used_r: set[int] = set()
+    used_c: set[int] = set()
+    out = []
+    for flat in order:
+        a, b = divmod(int(flat), len(cols))
+        if sub[a, b] < threshold:
+            break
+        if a in used_r or b in used_c:
+            continue
+        used_r.add(a)
+        used_c.add(b)
+        out.append((rows[a], cols[b]))
+    return sorted(out)
+
+
+def _splits_and_merges(parent: Document, child: Document, pc: list[str], cc: list[str],
+                       matched_p: dict[int, Match], matched_c: dict[int, Match], t: Thresholds) -> list[Match]:
+    """Attach a leftover clause to its neighbour's counterpart when together they match it better."""
+    out: list[Match] = []
+    for j in range(len(cc)):
+        if j in matched_c:
+            continue
+        for nb in (j - 1, j + 1):
+            m = matched_c.get(nb)
+            if m is None or m.parent is None or child.sentences[nb].item_id != child.sentences[j].item_id:
+                continue
+            joined = cc[nb] + cc[j] if nb < j else cc[j] + cc[nb]
+            together = fuzz.ratio(pc[m.parent], joined) / 100
+            piece = fuzz.partial_ratio(cc[j], pc[m.parent]) / 100 if cc[j] else 0
+            if together >= m.score + t.split_gain and piece >= 0.5 and len(cc[j]) >= 4:
+                out.append(Match(m.parent, j, together, "split"))
+                matched_c[j] = out[-1]
+                break
+    for i in range(len(pc)):
+        if i in matched_p or any(o.parent == i for o in out):
+            continue
+        for nb in (i - 1, i + 1):
+            m = matched_p.get(nb)
+            if m is None or m.child is None or parent.sentences[nb].item_id != parent.sentences[i].item_id:
+                continue
+            joined = pc[nb] + pc[i] if nb < i else pc[i] + pc[nb]
+            together = fuzz.ratio(joined, cc[m.child]) / 100
+            piece = fuzz.partial_ratio(pc[i], cc[m.child]) / 100 if pc[i] else 0
+            if together >= m.score + t.split_gain and piece >= 0.5 and len(pc[i]) >= 4:
+                out.append(Match(i, m.child, together, "merge"))
+                matched_p[i] = out[-1]
+                break
+    return out
+
+
+def item_index(doc: Document) -> dict[str, int]:
+    """Item id → position."""
+    return {it.id: k for k, it in enumerate(doc.items)}
+
+
+def parent_item(doc: Document, s: Sentence) -> Item:
+    """The item a sentence belongs to."""
+    return doc.item(s.item_id)

@@ -1,0 +1,201 @@
+"""classify: aligned sentences → copied / localized / adapted / dropped / added (+ moved).
+
+- copied: identical after normalization (terminal punctuation and spaces aside);
+- localized: identical once jurisdiction words are masked (省→市, 省财政厅→市财政局);
+- adapted: matched but reworded — carries a word-level edit script from jieba tokens;
+- dropped / added: no counterpart;
+- moved: the counterpart sits under a child item other than the one the outline alignment
+  pairs with the parent's item.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections import Counter
+
+from .align import DEFAULT, Alignment, Thresholds, align
+from .jurisdiction import is_jurisdiction_change, mask
+from .model import RELATIONS, Comparison, Document, Edit, ItemPair, Pair, Sentence
+
+_PUNCT = re.compile(r"[\s。；！？，、：“”‘’《》〈〉「」…—]+")
+
+
+def _plain(text: str) -> str:
+    """The comparison key: text without white space and punctuation (，/、/“” differences are not edits)."""
+    return _PUNCT.sub("", text)
+
+
+def _clause(s: Sentence, masked: bool = False) -> str:
+    """A sentence without its responsibility note: the task itself."""
+    text = s.masked if masked else s.text
+    if s.note and text.endswith("）"):
+        idx = text.rfind("（", 0, len(text) - len(s.note) + 1)
+        if idx >= 0:
+            text = text[:idx]
+    return _plain(text)
+
+
+def responsible_change(p: Sentence, c: Sentence) -> str:
+    """How the responsibility note changed: none, same, localized, changed, added, removed."""
+    if not p.note and not c.note:
+        return "none"
+    if not c.note:
+        return "removed"
+    if not p.note:
+        return "added"
+    if _plain(p.note) == _plain(c.note):
+        return "same"
+    if _plain(mask(p.note)) == _plain(mask(c.note)):
+        return "localized"
+    return "changed"
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokens(text: str) -> list[str]:
+    """jieba words of ``text`` (deterministic: HMM off)."""
+    return list(_jieba().cut(text, HMM=False))
+
+
+def edit_script(old: str, new: str) -> tuple[Edit, ...]:
+    """Word-level edits turning ``old`` into ``new``; jurisdiction-only replacements are flagged."""
+    a, b = tokens(old), tokens(new)
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        o, n = "".join(a[i1:i2]), "".join(b[j1:j2])
+        localized = op == "replace" and is_jurisdiction_change(o, n)
+        out.append(Edit(op, o, n, localized))
+    return tuple(_merge_localized(out))
+
+
+def _merge_localized(edits: list[Edit]) -> list[Edit]:
+    """jieba may split 省财政厅 as 省/财政厅 and 市财政局 as 市/财政局: re-check neighbours together."""
+    out: list[Edit] = []
+    for e in edits:
+        if out and e.op != "equal" and out[-1].op != "equal" and not e.localized:
+            prev = out[-1]
+            o, n = prev.old + e.old, prev.new + e.new
+            if is_jurisdiction_change(o, n):
+                out[-1] = Edit("replace", o, n, True)
+                continue
+        out.append(e)
+    return out
+
+
+def relation_of(p: Sentence, c: Sentence) -> str:
+    """copied, localized or adapted for a matched pair.
+
+    Decided on the clause without its responsibility note: a note is an attribute of the task
+    (see :func:`responsible_change`), and a rewritten list of units does not make a copied task
+    adapted.
+    """
+    if _clause(p) == _clause(c):
+        return "copied"
+    if _clause(p, masked=True) == _clause(c, masked=True):
+        return "localized"
+    return "adapted"
+
+
+def classify(parent: Document, child: Document, granularity: str = "sentence",
+             thresholds: Thresholds = DEFAULT) -> Comparison:
+    """Compare two segmented plans and classify every clause."""
+    al = align(parent, child, thresholds)
+    pairs = _pairs(parent, child, al)
+    items = _item_pairs(parent, child, al, pairs)
+    summary = summarize(pairs, len(parent.sentences))
+    summary["granularity"] = granularity
+    return Comparison(parent, child, tuple(pairs), tuple(items), summary)
+
+
+def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
+    p_item = {it.id: k for k, it in enumerate(parent.items)}
+    c_item = {it.id: k for k, it in enumerate(child.items)}
+    built: list[tuple[tuple[int, int, int], Pair]] = []
+    landed: dict[int, int] = {}
+    for m in al.matches:
+        if m.parent is not None and m.child is not None:
+            landed[m.parent] = max(landed.get(m.parent, -1), m.child)
+    for m in al.matches:
+        p = parent.sentences[m.parent] if m.parent is not None else None
+        c = child.sentences[m.child] if m.child is not None else None
+        if p is not None and c is not None:
+            rel = relation_of(p, c)
+            edits = edit_script(p.text, c.text) if p.text != c.text else ()
+            if rel == "localized":  # masked-equal: every word edit is a jurisdiction word
+                edits = tuple(Edit(e.op, e.old, e.new, e.op != "equal" and bool(_plain(e.old + e.new)))
+                              for e in edits)
+            expected = al.item_of_parent.get(p_item[p.item_id])
+            moved = expected != c_item[c.item_id] or p_item[p.item_id] in al.moved_items
+            score = 1.0 if rel in ("copied", "localized") else m.score
+            note = responsible_change(p, c)
+            evidence = m.evidence if note in ("none", "same") else f"{m.evidence}; responsible {note}"
+            pair = Pair(rel, moved, score, p, c, edits, evidence)
+        elif p is not None:
+            pair = Pair("dropped", False, 0.0, p, None, (), "unmatched")
+        else:
+            pair = Pair("added", False, 0.0, None, c, (), "unmatched")
+        built.append((_order_key(m, landed), pair))
+    built.sort(key=lambda kp: kp[0])
+    return [p for _, p in built]
+
+
+def _order_key(m, landed: dict[int, int]) -> tuple[int, int, int]:
+    """Child document order; a dropped sentence follows where its nearest kept predecessor landed."""
+    if m.child is not None:
+        return (m.child, 0, m.parent if m.parent is not None else -1)
+    k = m.parent - 1
+    while k >= 0 and k not in landed:
+        k -= 1
+    return (landed[k] if k >= 0 else -1, 1, m.parent)
+
+
+def _item_pairs(parent: Document, child: Document, al: Alignment, pairs: list[Pair]) -> list[ItemPair]:
+    rel_by_item: dict[str, Counter] = {}
+    for p in pairs:
+        if p.parent is not None:
+            rel_by_item.setdefault(p.parent.item_id, Counter())[p.relation] += 1
+    out = []
+    for i, j, score in al.items:
+        pi = parent.items[i] if i is not None else None
+        ci = child.items[j] if j is not None else None
+        if pi is None:
+            rel = "added"
+        elif ci is None:
+            rel = "dropped"
+        else:
+            counts = rel_by_item.get(pi.id, Counter())
+            if not counts or set(counts) == {"copied"}:
+                rel = "copied"
+            elif set(counts) <= {"copied", "localized"}:
+                rel = "localized"
+            elif set(counts) == {"dropped"}:
+                rel = "dropped"
+            else:
+                rel = "adapted"
+        out.append(ItemPair(pi, ci, rel, score))
+    return out
+
+
+def summarize(pairs: list[Pair] | tuple[Pair, ...], n_parent: int) -> dict:
+    """Counts per relation, moved count and coverage (share of parent clauses kept)."""
+    counts = Counter(p.relation for p in pairs)
+    summary: dict = {r: counts.get(r, 0) for r in RELATIONS}
+    summary["moved"] = sum(1 for p in pairs if p.moved)
+    kept = {p.parent.id for p in pairs if p.parent is not None and p.relation != "dropped"}
+    summary["coverage"] = round(len(kept) / n_parent, 4) if n_parent else 0.0
+    return summary
+
+
+__all__ = ["classify", "edit_script", "relation_of", "summarize", "tokens", "mask"]
