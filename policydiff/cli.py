@@ -139,6 +139,57 @@ def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str
         emit(comparison_text(cmp, colour=use_colour, granularity=granularity), output, (parent, child))
 
 
+@main.command(context_settings=CONTEXT)
+@plan_argument("parent")
+@plan_argument("child")
+@click.option("-o", "--output", type=click.Path(path_type=str), required=True,
+              help="The HTML file to write (atomically).")
+@click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")
+def report(parent: str, child: str, output: str, encoding: str | None) -> None:
+    """Write a self-contained HTML diff report of PARENT → CHILD."""
+    from . import compare as run_compare
+    from . import load
+    from .report.diff import render_diff_report
+
+    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
+    _hint_swapped(p, c)
+    emit(render_diff_report(run_compare(p, c)), output, (parent, child))
+
+
+@main.command(context_settings=CONTEXT)
+@plan_argument("parent")
+@plan_argument("child")
+@output_options(("text", "csv", "xlsx", "html", "json"))
+@click.option("--fail-under", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when task coverage is below this share (e.g. 0.9).")
+def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: str | None,
+             fail_under: float | None) -> None:
+    """Audit whether CHILD covers every task of PARENT (one row per parent task)."""
+    from . import compare as run_compare
+    from . import load
+    from .report import coverage as cov
+
+    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
+    _hint_swapped(p, c)
+    rep = cov.coverage(run_compare(p, c))
+    if fmt == "csv":
+        data: str | bytes = cov.coverage_csv(rep)
+    elif fmt == "xlsx":
+        data = cov.coverage_xlsx(rep)
+    elif fmt == "html":
+        data = cov.coverage_html(rep)
+    elif fmt == "json":
+        data = json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        data = cov.coverage_text(rep)
+    emit(data, output, (parent, child))
+    if fail_under is not None and rep.coverage < fail_under:
+        missing = sum(not r.covered for r in rep.rows)
+        click.echo(f"policydiff: coverage {rep.coverage:.1%} is below --fail-under {fail_under:.1%} "
+                   f"({missing} of {len(rep.rows)} parent tasks not covered)", err=True)
+        sys.exit(1)
+
+
 def _hint_swapped(parent, child) -> None:
     """Warn (on stderr) when the child looks like the parent: higher level or earlier date."""
     from .model import LEVELS

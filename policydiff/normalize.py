@@ -120,13 +120,18 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 # Chinese punctuation stays full-width: it is how plans print, and how we split sentences.
 for _keep in "，。；：！？（）":
     _WIDTH.pop(ord(_keep), None)
-_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, ord("("): ord("（"), ord(")"): ord("）"),
-               0xFF5F: ord("（"), 0xFF60: ord("）"), ord("﹝"): ord("〔"), ord("﹞"): ord("〕")})
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0xFF5F: ord("（"), 0xFF60: ord("）"), ord("﹝"): ord("〔"),
+               ord("﹞"): ord("〕")})
 
 
 def width(text: str, origin: Origin) -> tuple[str, Origin]:
     """Full-width letters and digits → ASCII; brackets → （ ）; ASCII ,;:!? beside Chinese → full."""
     text = text.translate(_WIDTH)
+    # ASCII brackets in Chinese text become （ ）; in code-like runs ("alert(1)") they stay.
+    cjk = rf"[{CJK}{CJK_PUNCT}]"
+    text, origin = _sub(re.compile(rf"(?:(?<={cjk})|^)\(|\((?={cjk}|[A-Z]+\))", re.M), lambda m: "（", text, origin)
+    text, origin = _sub(re.compile(rf"(?<=（[\dA-Z])\)|(?<=（\d\d)\)|(?<=（[A-Z]{{2}})\)|(?<=（[A-Z]{{3}})\)|"
+                                   rf"(?<={cjk})\)|\)(?={cjk}|$)", re.M), lambda m: "）", text, origin)
     near = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[,;:!?]|[,;:!?](?=[{CJK}{CJK_PUNCT}])")
     full = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
     return _sub(near, lambda m: full[m.group(0)], text, origin)

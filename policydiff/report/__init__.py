@@ -1,0 +1,1 @@
+"""report: Comparison → files for people (HTML diff report, coverage audit)."""
