@@ -190,6 +190,114 @@ def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: st
         sys.exit(1)
 
 
+def corpus_options(fn: Callable) -> Callable:
+    """Options shared by the commands that work on many plans."""
+    fn = click.option("--progress/--no-progress", default=None,
+                      help="Progress bar on stderr (default: when stderr is a terminal).")(fn)
+    fn = click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+                      help="Keep comparison results here, keyed by content hash; reruns compute only new pairs.")(fn)
+    fn = click.option("--address", default=None, help="Dask scheduler address, with --scheduler dask.")(fn)
+    fn = click.option("--scheduler", default="local", show_default=True,
+                      help="local (process pool) or dask; 'dask' with --address, or a tcp:// address.")(fn)
+    fn = click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
+                      help="Local worker processes (default: all cores).")(fn)
+    fn = click.option("-m", "--manifest", type=click.Path(path_type=str), default=None,
+                      help="CSV manifest: path, level, region, year, doc_number, parent.")(fn)
+    return fn
+
+
+def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, scheduler: str, address: str | None,
+            cache_dir: str | None, progress: bool | None):
+    from .corpus import Corpus
+
+    if scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        scheduler, address = "dask", scheduler
+    if scheduler not in ("local", "dask"):
+        raise click.UsageError(f"--scheduler must be local or dask, not {scheduler!r}")
+    if scheduler == "dask" and not address:
+        raise click.UsageError("--scheduler dask needs --address tcp://HOST:PORT")
+    show = progress if progress is not None else sys.stderr.isatty()
+    kw = {"jobs": jobs, "scheduler": scheduler, "address": address, "cache_dir": cache_dir, "progress": show}
+    if manifest and files:
+        raise click.UsageError("give plan FILES or --manifest, not both")
+    if manifest:
+        return Corpus.from_manifest(manifest, **kw)
+    if not files:
+        raise click.UsageError("give plan FILES or --manifest M")
+    return Corpus.from_files(files, **kw)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@corpus_options
+@output_options(("text", "json", "csv"))
+def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
+           cache_dir: str | None, progress: bool | None, fmt: str, output: str | None, encoding: str | None) -> None:
+    """Compare many plans: discover each plan's parent and summarise every inheritance."""
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
+    if fmt == "json":
+        emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "csv":
+        from .output import csv_text
+
+        df = c.to_frame()
+        emit(csv_text(list(df.columns), df.itertuples(index=False, name=None)), output)
+    else:
+        lines = []
+        for p in c.to_dict(root)["plans"]:
+            who = f"{p['region'] or '?'} {p['year'] or ''} ({p['level'] or '?'})"
+            if p["parent"]:
+                lines.append(f"{p['path']}  {who}  ← {p['parent']}  [{p['source']}, score {p['score']:.2f}, "
+                             f"margin {p['margin']:.2f}]")
+            else:
+                hint = f", best {p['runner_up']} at {p['score']:.2f}" if p["runner_up"] else ""
+                lines.append(f"{p['path']}  {who}  ← no confident parent{hint}")
+        emit("\n".join(lines) + "\n", output)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@corpus_options
+@click.option("-o", "--output", type=click.Path(path_type=str), required=True,
+              help="graph.html (interactive), .graphml or .json (node-link).")
+@click.option("--reports", default="", help="Folder (relative to the HTML) holding the diff reports to link.")
+def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
+          cache_dir: str | None, progress: bool | None, output: str, reports: str) -> None:
+    """Write the inheritance graph of many plans (HTML, GraphML or node-link JSON)."""
+    from .graph import graph_html, node_link_json, write_graphml
+
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    ext = os.path.splitext(output)[1].lower()
+    if ext == ".graphml":
+        emit(write_graphml(c.graph), output)
+    elif ext == ".json":
+        emit(node_link_json(c.graph), output)
+    elif ext in (".html", ".htm"):
+        emit(graph_html(c, report_dir=reports), output)
+    else:
+        raise click.UsageError("-o must end in .html, .graphml or .json")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("query")
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@corpus_options
+@output_options(("text", "json"))
+def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
+          address: str | None, cache_dir: str | None, progress: bool | None, fmt: str, output: str | None,
+          encoding: str | None) -> None:
+    """A clause's lineage across levels. QUERY: clause text, FILE#s12, or an item path (1.2.3)."""
+    from .graph import trace_text
+
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    result = c.trace(query)
+    if fmt == "json":
+        emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        emit(trace_text(result), output)
+
+
 def _hint_swapped(parent, child) -> None:
     """Warn (on stderr) when the child looks like the parent: higher level or earlier date."""
     from .model import LEVELS

@@ -35,23 +35,27 @@ def main() -> None:
         write_output(str(alignments / f"{stem}.outline.json"),
                      json.dumps(outline_dict(doc), ensure_ascii=False, indent=2) + "\n")
         print(f"outline   {name}: {len(doc.items)} items, {len(doc.sentences)} sentences")
+    from policydiff.corpus import Corpus
+
+    corpus = Corpus.from_manifest(data / "manifest.csv")
     links = []
-    for row in manifest:
-        if not row["parent"]:
-            continue
-        parent, child = docs[row["parent"]], docs[row["path"]]
+    for parent_path, child_path, kind in corpus.edges():
+        parent, child = corpus.docs[parent_path], corpus.docs[child_path]
         cmp = policydiff.compare(parent, child)
-        pair = f"{Path(row['parent']).stem}__{Path(row['path']).stem}"
+        pair = f"{Path(parent_path).stem}__{Path(child_path).stem}"
         write_output(str(alignments / f"{pair}.json"), cmp.to_json() + "\n")
         write_output(str(alignments / f"{pair}.csv"), comparison_csv(cmp))
         write_output(str(reports / f"{pair}.html"), render_diff_report(cmp))
         cov = coverage(cmp)
         write_output(str(reports / f"{pair}.coverage.html"), coverage_html(cov))
         s = cmp.summary
-        print(f"compare   {pair}: copied {s['copied']} localized {s['localized']} adapted {s['adapted']} "
+        print(f"compare   {pair} ({kind}): copied {s['copied']} localized {s['localized']} adapted {s['adapted']} "
               f"dropped {s['dropped']} added {s['added']} · task coverage {cov.coverage:.1%}")
         links.append((pair, parent, child, s, cov.coverage))
-    _graph(data, reports, alignments)
+    for d in corpus.discoveries.values():
+        if d.source == "none":
+            print(f"no parent {Path(d.child).name}: best candidate score {d.score:.2f} (not confident)")
+    _graph(corpus, reports, alignments)
     _index(reports, links)
     print(f"open {os.path.relpath(reports / 'index.html')}")
 
@@ -74,13 +78,9 @@ def _index(reports: Path, links: list) -> None:
     write_output(str(reports / "index.html"), page)
 
 
-def _graph(data: Path, reports: Path, alignments: Path) -> None:
-    try:
-        from policydiff.corpus import Corpus
-        from policydiff.graph import graph_html, write_graphml
-    except ImportError:  # the corpus layer is optional for the demo
-        return
-    corpus = Corpus.from_manifest(data / "manifest.csv", jobs=1)
+def _graph(corpus, reports: Path, alignments: Path) -> None:
+    from policydiff.graph import graph_html, write_graphml
+
     write_output(str(reports / "graph.html"), graph_html(corpus, report_dir=""))
     write_output(str(alignments / "graph.graphml"), write_graphml(corpus.graph))
     print(f"graph     {corpus.graph.number_of_nodes()} nodes, {corpus.graph.number_of_edges()} edges")

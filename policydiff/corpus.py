@@ -1,0 +1,443 @@
+"""corpus: many plans → comparisons, parent discovery, and the inheritance graph.
+
+- A manifest (CSV: path, level, region, year, doc_number, parent) lists the plans; ``parent`` is
+  optional. Without it, each plan's parent is *discovered*: MinHash/LSH over masked text finds
+  candidates of a higher level and the same or an earlier year (sub-quadratic), plans whose
+  region encloses the child's are added, and ``compare`` confirms the best few.
+- Comparisons run on local processes (``jobs``) or on a Dask cluster (``scheduler="dask"``)
+  with identical results, and are cached by content hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__, regions
+from .errors import InputError
+from .model import LEVELS, Document
+
+# discovery thresholds, in one place
+LSH_THRESHOLD = 0.2  # MinHash/LSH Jaccard threshold for candidates
+NUM_PERM = 64
+SHINGLE = 4
+CONFIRM_TOP = 3  # candidates confirmed with a full compare
+CONFIDENT_SCORE = 0.5  # share of the child's clauses derived from the parent
+CONFIDENT_MARGIN = 0.1  # lead over the runner-up
+DUPLICATE_SCORE = 0.97  # same level, this share copied both ways: the same plan
+NEAREST_SLACK = 0.05  # candidates this close to the best count as equally good
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One manifest row."""
+
+    path: str
+    level: str = ""
+    region: str = ""
+    year: int | None = None
+    doc_number: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """A compact, picklable comparison result (what workers send back and the cache keeps)."""
+
+    parent: str
+    child: str
+    summary: dict[str, Any]
+    pairs: tuple[tuple[Any, ...], ...]  # (relation, moved, score, parent_sid, child_sid)
+    derived: float  # share of child clauses with a counterpart in the parent
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parent": self.parent, "child": self.child, "summary": self.summary,
+                "derived": self.derived, "pairs": [list(p) for p in self.pairs]}
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Which parent a plan was found (or declared) to descend from."""
+
+    child: str
+    parent: str | None
+    score: float
+    margin: float
+    confident: bool
+    source: str  # manifest | discovered | duplicate | none
+    runner_up: str | None = None
+
+
+def read_manifest(path: str | os.PathLike[str]) -> list[Entry]:
+    """Read a manifest CSV; paths are relative to the manifest's folder."""
+    name = os.fspath(path)
+    if not os.path.isfile(name):
+        raise InputError(name, "no such manifest file")
+    base = os.path.dirname(os.path.abspath(name))
+    with open(name, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "path" not in reader.fieldnames:
+            raise InputError(name, "manifest needs a 'path' column (path, level, region, year, doc_number, parent)")
+        out = []
+        for n, row in enumerate(reader, start=2):
+            p = (row.get("path") or "").strip()
+            if not p:
+                raise InputError(name, f"line {n}: empty path")
+            year = (row.get("year") or "").strip()
+            if year and not year.isdigit():
+                raise InputError(name, f"line {n}: year {year!r} is not a number")
+            level = (row.get("level") or "").strip()
+            if level and level not in LEVELS:
+                raise InputError(name, f"line {n}: level {level!r} is not one of {', '.join(LEVELS)}")
+            parent = (row.get("parent") or "").strip()
+            out.append(Entry(_resolve(base, p), level, (row.get("region") or "").strip(),
+                             int(year) if year else None, (row.get("doc_number") or "").strip(),
+                             _resolve(base, parent) if parent else ""))
+    return out
+
+
+def _resolve(base: str, p: str) -> str:
+    return os.path.normpath(p if os.path.isabs(p) else os.path.join(base, p))
+
+
+@functools.lru_cache(maxsize=256)
+def _load_cached(path: str, mtime: float) -> Document:
+    from . import load
+
+    return load(path)
+
+
+def load_doc(path: str) -> Document:
+    """Load a plan, once per process (workers compare one parent with many children)."""
+    return _load_cached(path, os.path.getmtime(path))
+
+
+def compare_paths(parent: str, child: str) -> PairResult:
+    """Compare two plan files; the unit of work sent to local processes or Dask workers."""
+    from . import compare
+
+    cmp = compare(load_doc(parent), load_doc(child))
+    pairs = tuple((p.relation, p.moved, round(p.score, 4), p.parent.id if p.parent else None,
+                   p.child.id if p.child else None) for p in cmp.pairs)
+    # how much of the child comes from this parent: exact (copied/localized) clauses count fully,
+    # adapted ones by their similarity, so a parent beats the grandparent it rewrote
+    best: dict[str, float] = {}
+    for p in cmp.pairs:
+        if p.child is not None and p.relation != "added":
+            w = 1.0 if p.relation in ("copied", "localized") else 0.8 * p.score
+            best[p.child.id] = max(best.get(p.child.id, 0.0), w)
+    derived = round(sum(best.values()) / len(cmp.child.sentences), 4) if cmp.child.sentences else 0.0
+    return PairResult(parent, child, dict(cmp.summary), pairs, derived)
+
+
+def _digest(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+class Cache:
+    """Comparison results on disk, keyed by both files' content and policydiff's version."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, parent: str, child: str) -> str:
+        return hashlib.sha256(f"{__version__}:{_digest(parent)}:{_digest(child)}".encode()).hexdigest()
+
+    def get(self, parent: str, child: str) -> PairResult | None:
+        if not self.folder:
+            return None
+        f = os.path.join(self.folder, self.key(parent, child) + ".json")
+        if not os.path.exists(f):
+            self.misses += 1
+            return None
+        with open(f, encoding="utf-8") as fh:
+            d = json.load(fh)
+        self.hits += 1
+        return PairResult(parent, child, d["summary"], tuple(tuple(p) for p in d["pairs"]), d["derived"])
+
+    def put(self, r: PairResult) -> None:
+        if not self.folder:
+            return
+        from .output import write_output
+
+        write_output(os.path.join(self.folder, self.key(r.parent, r.child) + ".json"),
+                     json.dumps(r.to_dict(), ensure_ascii=False))
+
+
+def run_pairs(pairs: list[tuple[str, str]], jobs: int | None = None, scheduler: str = "local",
+              address: str | None = None, cache: Cache | None = None, progress: bool = False) -> dict:
+    """Compare many (parent, child) pairs; returns {(parent, child): PairResult}.
+
+    ``scheduler="local"`` uses a process pool of ``jobs`` workers (1: in this process);
+    ``scheduler="dask"`` submits the same work to the Dask cluster at ``address``.
+    """
+    cache = cache or Cache(None)
+    results: dict[tuple[str, str], PairResult] = {}
+    todo = []
+    for pc in sorted(set(pairs)):
+        hit = cache.get(*pc)
+        if hit is not None:
+            results[pc] = hit
+        else:
+            todo.append(pc)
+    bar = _progress(len(todo), progress)
+    if scheduler == "dask":
+        from distributed import Client, as_completed
+
+        with Client(address) as client:
+            futures = client.map(compare_paths, [p for p, _ in todo], [c for _, c in todo], pure=True)
+            for fut in as_completed(futures):
+                r = fut.result()
+                results[(r.parent, r.child)] = r
+                bar.update(1)
+    elif (jobs or 1) > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # children sorted by parent so each worker loads a parent once
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(todo) // (jobs * 8))
+            for r in pool.map(compare_paths, [p for p, _ in todo], [c for _, c in todo], chunksize=chunk):
+                results[(r.parent, r.child)] = r
+                bar.update(1)
+    else:
+        for p, c in todo:
+            results[(p, c)] = compare_paths(p, c)
+            bar.update(1)
+    bar.close()
+    for pc in todo:
+        cache.put(results[pc])
+    return results
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+
+    try:
+        cols = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        cols = 0
+    # a terminal that reports no size (some ptys) would get an empty or hidden bar
+    return tqdm(total=total, file=sys.stderr, unit="pair", desc="comparing", leave=False, ncols=cols or 80,
+                nrows=24)
+
+
+def _shingles(doc: Document) -> set[bytes]:
+    body = "".join(re.sub(r"\W", "", s.masked) for s in doc.sentences)
+    return {body[i : i + SHINGLE].encode("utf-8") for i in range(max(0, len(body) - SHINGLE + 1))}
+
+
+def _minhash(doc: Document):
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    sh = sorted(_shingles(doc))
+    if sh:
+        m.update_batch(sh)
+    return m
+
+
+def _level_rank(level: str) -> int | None:
+    return LEVELS.index(level) if level in LEVELS else None
+
+
+def _encloses(parent_region: str, child_region: str) -> bool:
+    child = regions.lookup(child_region)
+    return child is not None and parent_region in regions.ancestor_names(child)
+
+
+def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, list[str]]:
+    """For each plan, possible parents (higher level, same or earlier year) and same-level twins."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    hashes = {}
+    for e in entries:
+        hashes[e.path] = _minhash(docs[e.path])
+        lsh.insert(e.path, hashes[e.path])
+    meta = {e.path: e for e in entries}
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        found = set(lsh.query(hashes[e.path])) - {e.path}
+        # plans of an enclosing region are candidates even when their text drifted
+        found |= {o.path for o in entries if o.path != e.path and o.region and e.region
+                  and _encloses(o.region, e.region)}
+        keep = []
+        for o in sorted(found):
+            po, pe = _level_rank(meta[o].level), _level_rank(e.level)
+            if po is None or pe is None or po > pe:
+                continue
+            if e.year and meta[o].year and meta[o].year > e.year:
+                continue
+            keep.append(o)
+        keep.sort(key=lambda o: (-hashes[e.path].jaccard(hashes[o]) - (0.5 if _encloses(meta[o].region, e.region)
+                                                                      else 0), o))
+        out[e.path] = keep
+    return out
+
+
+@dataclass
+class Corpus:
+    """A set of plans, the comparisons between them, and the inheritance graph."""
+
+    entries: list[Entry]
+    docs: dict[str, Document]
+    discoveries: dict[str, Discovery]
+    results: dict[tuple[str, str], PairResult]
+    graph: Any = None
+    cache: Cache = field(default_factory=lambda: Cache(None))
+
+    @classmethod
+    def from_manifest(cls, manifest: str | os.PathLike[str], **kw: Any) -> Corpus:
+        """Build a corpus from a manifest CSV (see :func:`read_manifest`)."""
+        return cls.build(read_manifest(manifest), **kw)
+
+    @classmethod
+    def from_files(cls, files: Iterable[str], **kw: Any) -> Corpus:
+        """Build a corpus from plan files, reading level/region/year from each plan."""
+        return cls.build([Entry(os.path.normpath(f)) for f in files], **kw)
+
+    @classmethod
+    def build(cls, entries: list[Entry], jobs: int | None = None, scheduler: str = "local",
+              address: str | None = None, cache_dir: str | None = None, progress: bool = False,
+              discover: bool = True, on_stage: Callable[[str], None] | None = None) -> Corpus:
+        """Load, discover parents, compare, and build the graph."""
+        from .graph import build_graph
+
+        jobs = jobs or os.cpu_count() or 1
+        docs = _load_all([e.path for e in entries], jobs)
+        entries = [_fill(e, docs[e.path]) for e in entries]
+        by_path = {e.path: e for e in entries}
+        for e in entries:
+            if e.parent and e.parent not in by_path:
+                raise InputError(e.path, f"parent {e.parent} is not in the manifest")
+        cache = Cache(cache_dir)
+        cands = candidates(entries, docs) if discover else {e.path: [] for e in entries}
+        pairs = set()
+        for e in entries:
+            if e.parent:
+                pairs.add((e.parent, e.path))
+            for o in cands[e.path][:CONFIRM_TOP]:
+                pairs.add((o, e.path))
+        results = run_pairs(sorted(pairs), jobs, scheduler, address, cache, progress)
+        order = {e.path: n for n, e in enumerate(entries)}
+        discoveries = {e.path: _decide(e, cands[e.path][:CONFIRM_TOP], results, by_path, order) for e in entries}
+        # a duplicate (the same plan twice) is no one's parent: decide again without them
+        twins = {p for p, d in discoveries.items() if d.source == "duplicate"}
+        for e in entries:
+            if discoveries[e.path].source != "duplicate" and any(o in twins for o in cands[e.path][:CONFIRM_TOP]):
+                kept = [o for o in cands[e.path] if o not in twins][:CONFIRM_TOP]
+                discoveries[e.path] = _decide(e, kept, results, by_path, order)
+        corpus = cls(entries, docs, discoveries, results, None, cache)
+        corpus.graph = build_graph(corpus)
+        return corpus
+
+    def edges(self) -> list[tuple[str, str, str]]:
+        """Document edges (parent, child, kind) chosen: inherits or duplicate."""
+        out = []
+        for d in self.discoveries.values():
+            if d.parent:
+                out.append((d.parent, d.child, "duplicate" if d.source == "duplicate" else "inherits"))
+        return sorted(out)
+
+    def trace(self, query: str) -> dict[str, Any]:
+        """A clause's lineage down and up the levels (see :func:`policydiff.graph.trace`)."""
+        from .graph import trace
+
+        return trace(self, query)
+
+    def to_frame(self):
+        """One row per plan: discovered parent, score, margin, and comparison summary."""
+        import pandas as pd
+
+        rows = []
+        for e in self.entries:
+            d = self.discoveries[e.path]
+            r = self.results.get((d.parent, e.path)) if d.parent else None
+            rows.append({"path": e.path, "level": e.level, "region": e.region, "year": e.year,
+                         "parent": d.parent, "source": d.source, "score": d.score, "margin": d.margin,
+                         "confident": d.confident, "runner_up": d.runner_up,
+                         **({k: r.summary[k] for k in ("copied", "localized", "adapted", "dropped", "added")}
+                            if r else {})})
+        return pd.DataFrame(rows)
+
+    def to_dict(self, root: str | None = None) -> dict[str, Any]:
+        """JSON-ready description: plans, discovered parents, comparison summaries."""
+        rel = (lambda p: os.path.relpath(p, root)) if root else (lambda p: p)
+        plans = []
+        for e in self.entries:
+            d = self.discoveries[e.path]
+            doc = self.docs[e.path]
+            plans.append({"path": rel(e.path), "title": doc.title, "level": e.level, "region": e.region,
+                          "year": e.year, "doc_number": e.doc_number,
+                          "parent": rel(d.parent) if d.parent else None, "source": d.source,
+                          "score": d.score, "margin": d.margin, "confident": d.confident,
+                          "runner_up": rel(d.runner_up) if d.runner_up else None})
+        comparisons = [{"parent": rel(p), "child": rel(c), "summary": r.summary, "derived": r.derived}
+                       for (p, c), r in sorted(self.results.items())]
+        return {"plans": plans, "comparisons": comparisons}
+
+
+def _fill(e: Entry, doc: Document) -> Entry:
+    """Fill blanks in a manifest row from the plan's own front matter."""
+    return Entry(e.path, e.level or doc.level, e.region or doc.region, e.year or doc.year,
+                 e.doc_number or doc.doc_number, e.parent)
+
+
+def _load_all(paths: list[str], jobs: int) -> dict[str, Document]:
+    from . import load
+
+    return {p: load(p) for p in paths}
+
+
+def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry], order: dict[str, int]) -> Discovery:
+    scored = []
+    for o in cands:
+        r = results.get((o, e.path))
+        if r is not None:
+            scored.append((r.derived, o, r))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    # a twin at the same level (the same plan in another script or format) is a duplicate
+    for score, o, r in scored:
+        same = by_path[o].level == e.level
+        if same and r.summary["coverage"] >= DUPLICATE_SCORE and score >= DUPLICATE_SCORE and order[o] < order[e.path]:
+            return Discovery(e.path, o, score, 1.0, True, "duplicate")
+    higher = [(sc, o) for sc, o, _r in scored if _level_rank(by_path[o].level) != _level_rank(e.level)]
+    if e.parent:
+        r = results[(e.parent, e.path)]
+        runner = next(((sc, o) for sc, o in higher if o != e.parent and not _encloses(by_path[o].region,
+                                                                                   by_path[e.parent].region)),
+                      (0.0, None))
+        return Discovery(e.path, e.parent, r.derived, round(r.derived - runner[0], 4), True, "manifest", runner[1])
+    if not higher:
+        return Discovery(e.path, None, 0.0, 0.0, False, "none")
+    top = higher[0][0]
+    # the grandparent resembles the child too: among near-best candidates take the nearest level
+    near = [(sc, o) for sc, o in higher if sc >= top - NEAREST_SLACK]
+    best_s, best = max(near, key=lambda x: (_level_rank(by_path[x[1]].level), x[0], -order[x[1]]))
+    rivals = [(sc, o) for sc, o in higher if o != best and not _encloses(by_path[o].region, by_path[best].region)]
+    runner_s, runner = rivals[0] if rivals else (0.0, None)
+    margin = round(best_s - runner_s, 4)
+    confident = best_s >= CONFIDENT_SCORE and margin >= CONFIDENT_MARGIN
+    return Discovery(e.path, best if confident else None, best_s, margin, confident,
+                     "discovered" if confident else "none", runner if confident else best)

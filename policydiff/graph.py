@@ -1,0 +1,213 @@
+"""graph: comparisons of many plans → a networkx graph of who inherited what.
+
+Nodes are documents (``doc:<path>``) and clauses (``clause:<path>#<sentence id>``). Edges run
+from parent to child: document → document (``inherits`` or ``duplicate``, with the comparison's
+summary) and clause → clause (relation, score, moved). A clause's lineage (:func:`trace`)
+follows these edges down the levels and back up to where the clause first appears.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+
+
+def doc_node(path: str) -> str:
+    return f"doc:{path}"
+
+
+def clause_node(path: str, sid: str) -> str:
+    return f"clause:{path}#{sid}"
+
+
+def build_graph(corpus: Corpus) -> nx.DiGraph:
+    """Documents and clauses as nodes; inheritance edges with relation and score."""
+    g = nx.DiGraph()
+    for e in corpus.entries:
+        doc = corpus.docs[e.path]
+        g.add_node(doc_node(e.path), kind="document", path=e.path, title=doc.title, level=e.level or "",
+                   region=e.region or "", year=e.year or 0, doc_number=e.doc_number or "")
+        for s in doc.sentences:
+            g.add_node(clause_node(e.path, s.id), kind="clause", document=e.path, sentence=s.id,
+                       item=doc.item(s.item_id).path, text=s.text)
+    for parent, child, kind in corpus.edges():
+        r = corpus.results[(parent, child)]
+        attrs = {k: v for k, v in r.summary.items() if isinstance(v, int | float)}
+        g.add_edge(doc_node(parent), doc_node(child), kind=kind, derived=r.derived, **attrs)
+        for relation, moved, score, psid, csid in r.pairs:
+            if psid and csid:
+                g.add_edge(clause_node(parent, psid), clause_node(child, csid), kind="clause",
+                           relation=relation, moved=bool(moved), score=float(score))
+    return g
+
+
+def write_graphml(g: nx.DiGraph) -> str:
+    """GraphML text of the graph."""
+    import io
+
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, encoding="utf-8")
+    return buf.getvalue().decode("utf-8")
+
+
+def node_link_json(g: nx.DiGraph) -> str:
+    """Node-link JSON of the graph."""
+    data = nx.node_link_data(g, edges="links")
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+# --- trace ----------------------------------------------------------------------------------
+
+def _find_clause(corpus: Corpus, query: str) -> str | None:
+    g = corpus.graph
+    m = re.fullmatch(r"(.+)#(s\d+)", query)
+    if m:
+        node = clause_node(os.path.normpath(m.group(1)), m.group(2))
+        return node if node in g else None
+    levels = {e.path: e.level for e in corpus.entries}
+    from .model import LEVELS
+
+    def rank(path: str) -> int:
+        return LEVELS.index(levels[path]) if levels.get(path) in LEVELS else 9
+
+    order = {e.path: n for n, e in enumerate(corpus.entries)}
+    m = re.fullmatch(r"(?:(.+):)?(\d+(?:\.\w+)*)", query)
+    if m:  # an item path, optionally prefixed by a file
+        want = os.path.normpath(m.group(1)) if m.group(1) else None
+        hits = [n for n, d in g.nodes(data=True) if d.get("kind") == "clause" and d["item"] == m.group(2)
+                and (want is None or d["document"] == want)]
+        hits.sort(key=lambda n: (rank(g.nodes[n]["document"]), order[g.nodes[n]["document"]],
+                                 int(g.nodes[n]["sentence"][1:])))
+        return hits[0] if hits else None
+    from rapidfuzz import fuzz, process
+
+    nodes = [n for n, d in g.nodes(data=True) if d.get("kind") == "clause"]
+    texts = [g.nodes[n]["text"] for n in nodes]
+    scores = process.cdist([query], texts, scorer=fuzz.partial_ratio, workers=1)[0]
+    best = max(scores) if len(scores) else 0
+    if best < 60:
+        return None
+    tied = [n for n, s in zip(nodes, scores, strict=True) if s >= best - 0.5]
+    tied.sort(key=lambda n: (-fuzz.ratio(query, g.nodes[n]["text"]), rank(g.nodes[n]["document"]),
+                             order[g.nodes[n]["document"]]))
+    return tied[0]
+
+
+def _clause_parent(g: nx.DiGraph, node: str) -> str | None:
+    for p in g.predecessors(node):
+        doc_edge = g.get_edge_data(doc_node(g.nodes[p]["document"]), doc_node(g.nodes[node]["document"]))
+        if doc_edge and doc_edge.get("kind") == "inherits":
+            return p
+    return None
+
+
+def _doc_children(g: nx.DiGraph, path: str) -> list[str]:
+    return sorted(c[4:] for c in g.successors(doc_node(path)) if g.edges[doc_node(path), c]["kind"] == "inherits")
+
+
+def trace(corpus: Corpus, query: str) -> dict[str, Any]:
+    """Lineage of the clause best matching ``query`` (text, ``file#s12`` or an item path like ``1.2.3``).
+
+    Goes up to the plan where the clause first appears, then down every level: for each child
+    plan, the relation of its counterpart, or ``dropped`` where it has none.
+    """
+    from .errors import PolicydiffError
+
+    g = corpus.graph
+    start = _find_clause(corpus, query)
+    if start is None:
+        raise PolicydiffError(f"no clause matches {query!r}")
+    chain = [start]
+    while (up := _clause_parent(g, chain[-1])) is not None:
+        chain.append(up)
+    origin = chain[-1]
+
+    def describe(node: str, relation: str, score: float | None, moved: bool) -> dict[str, Any]:
+        d = g.nodes[node]
+        doc = g.nodes[doc_node(d["document"])]
+        return {"document": d["document"], "title": doc["title"], "level": doc["level"], "region": doc["region"],
+                "clause": d["sentence"], "item": d["item"], "text": d["text"], "relation": relation,
+                "score": score, "moved": moved, "children": []}
+
+    def down(node: str, info: dict[str, Any]) -> None:
+        path = g.nodes[node]["document"]
+        for child_doc in _doc_children(g, path):
+            hits = [c for c in g.successors(node) if g.nodes[c]["document"] == child_doc]
+            if not hits:
+                doc = g.nodes[doc_node(child_doc)]
+                info["children"].append({"document": child_doc, "title": doc["title"], "level": doc["level"],
+                                         "region": doc["region"], "relation": "dropped", "children": []})
+            for c in sorted(hits, key=lambda x: int(g.nodes[x]["sentence"][1:])):
+                e = g.edges[node, c]
+                sub = describe(c, e["relation"], e["score"], e["moved"])
+                info["children"].append(sub)
+                down(c, sub)
+
+    parent_doc = corpus.discoveries[g.nodes[origin]["document"]]
+    first = "added" if parent_doc.parent and parent_doc.source != "duplicate" else "origin"
+    root = describe(origin, first, None, False)
+    down(origin, root)
+    return {"query": query, "matched": g.nodes[start]["document"] + "#" + g.nodes[start]["sentence"],
+            "origin": root["document"], "lineage": root}
+
+
+def trace_text(result: dict[str, Any]) -> str:
+    """The lineage as an indented tree."""
+    lines = [f"query: {result['query']}", f"first appears in: {result['origin']}"
+             + (" (added at this level)" if result["lineage"]["relation"] == "added" else ""), ""]
+
+    def walk(node: dict[str, Any], prefix: str, last: bool, top: bool) -> None:
+        head = "" if top else ("└─ " if last else "├─ ")
+        where = f"{node['region'] or os.path.basename(node['document'])} ({node['level'] or '?'})"
+        if node["relation"] == "dropped":
+            lines.append(f"{prefix}{head}{where}  dropped")
+        else:
+            extra = " moved" if node.get("moved") else ""
+            lines.append(f"{prefix}{head}{where}  {node['relation']}{extra}  {node['item']}  {node['text'][:60]}")
+        kids = node["children"]
+        for k, child in enumerate(kids):
+            walk(child, prefix + ("" if top else ("   " if last else "│  ")), k == len(kids) - 1, False)
+
+    walk(result["lineage"], "", True, True)
+    return "\n".join(lines) + "\n"
+
+
+# --- the interactive HTML view --------------------------------------------------------------
+
+def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
+    """A self-contained page: documents as a tree by level; click a document pair to open its diff
+    report (``report_dir`` holds them; None: no links), click a clause to see its lineage."""
+    from . import __version__
+    from .report.diff import environment
+
+    g = corpus.graph
+    docs = []
+    for e in corpus.entries:
+        d = corpus.discoveries[e.path]
+        doc = corpus.docs[e.path]
+        docs.append({"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
+                     "region": e.region, "year": e.year, "parent": d.parent, "source": d.source,
+                     "score": d.score, "margin": d.margin,
+                     "clauses": [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]})
+    edges = []
+    for parent, child, kind in corpus.edges():
+        r = corpus.results[(parent, child)]
+        link = (report_dir + "/" if report_dir else "") + _report_name(parent, child) if report_dir is not None else ""
+        edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
+    links = [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
+              d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
+    payload = json.dumps({"docs": docs, "edges": edges, "links": links}, ensure_ascii=False, sort_keys=True)
+    payload = payload.replace("</", "<\\/")
+    return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
+                                                             n_docs=len(docs), n_edges=len(edges))
+
+
+def _report_name(parent: str, child: str) -> str:
+    return f"{os.path.splitext(os.path.basename(parent))[0]}__{os.path.splitext(os.path.basename(child))[0]}.html"
