@@ -262,8 +262,7 @@ def _level_rank(level: str) -> int | None:
 
 
 def _encloses(parent_region: str, child_region: str) -> bool:
-    child = regions.lookup(child_region)
-    return child is not None and parent_region in regions.ancestor_names(child)
+    return bool(parent_region and child_region) and regions.encloses(parent_region, child_region)
 
 
 def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, list[str]]:
@@ -285,8 +284,8 @@ def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, lis
         keep = []
         for o in sorted(found):
             po, pe = _level_rank(meta[o].level), _level_rank(e.level)
-            if po is None or pe is None or po > pe:
-                continue
+            if po is None or (pe is not None and po > pe):
+                continue  # a plan whose own level is unknown may descend from any level
             if e.year and meta[o].year and meta[o].year > e.year:
                 continue
             keep.append(o)
@@ -438,6 +437,8 @@ def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry]
     rivals = [(sc, o) for sc, o in higher if o != best and not _encloses(by_path[o].region, by_path[best].region)]
     runner_s, runner = rivals[0] if rivals else (0.0, None)
     margin = round(best_s - runner_s, 4)
-    confident = best_s >= CONFIDENT_SCORE and margin >= CONFIDENT_MARGIN
+    # the gazetteer is evidence too: a plan of the enclosing region needs only to lead, not by a margin
+    enclosing = _encloses(by_path[best].region, e.region)
+    confident = best_s >= CONFIDENT_SCORE and (margin >= CONFIDENT_MARGIN or (enclosing and margin > 0))
     return Discovery(e.path, best if confident else None, best_s, margin, confident,
                      "discovered" if confident else "none", runner if confident else best)

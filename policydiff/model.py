@@ -5,6 +5,7 @@ Every stage takes and returns these frozen dataclasses; nothing here knows how i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ class Clean:
     """Normalized text with, for every character, its offset in the raw text."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]  # array("l"): offset in the raw text of each character
     steps: tuple[str, ...] = ()
 
 
@@ -86,7 +87,7 @@ class Document:
     addressees: str = ""
     body_span: Span = field(default_factory=lambda: Span(0, 0))
     footer: str = ""
-    origin: tuple[int, ...] = field(default=(), repr=False)
+    origin: Sequence[int] = field(default=(), repr=False)
     source: str = field(default="", repr=False)
 
     def item(self, item_id: str) -> Item:

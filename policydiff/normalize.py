@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Callable, Iterable
 
 from . import numbering, responsibility
@@ -90,9 +91,26 @@ def _variants() -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in load_table("variants.tsv")]
 
 
+TRADITIONAL_SHARE = 0.03  # share of Chinese characters OpenCC would change: above it, the text is traditional
+
+
+def is_traditional(text: str) -> bool:
+    """Is this text in traditional script? (Running t2s over simplified text is not harmless:
+    OpenCC turns the 乾 of 乾安县 into 干.)"""
+    han = re.findall(r"[\u3400-\u9fff]", text[:20000])
+    if not han:
+        return False
+    sample = "".join(han)
+    changed = sum(a != b for a, b in zip(sample, _converter().convert(sample), strict=False))
+    return changed >= 2 and changed / len(sample) > TRADITIONAL_SHARE
+
+
 def traditional(text: str, origin: Origin) -> tuple[str, Origin]:
-    """Traditional → simplified script with OpenCC, then regional word variants (仲介 → 中介)."""
-    if not re.search(r"[\u3400-\u9fff]", text):
+    """Traditional → simplified script with OpenCC, then regional word variants (仲介 → 中介).
+
+    Only for text that is traditional: simplified plans pass through untouched.
+    """
+    if not is_traditional(text):
         return text, origin
     lines = text.split("\n")
     out: list[str] = []
@@ -226,4 +244,5 @@ def normalize(raw: Raw | str, skip: Iterable[str] = ()) -> Clean:
             continue
         text, origin = step(text, origin)
         done.append(name)
-    return Clean(text=text, origin=tuple(origin), steps=tuple(done))
+    # array, not tuple: a plan of 10 MB would otherwise hold 10 million int objects
+    return Clean(text=text, origin=array("l", origin), steps=tuple(done))

@@ -55,6 +55,16 @@ def lookup(name: str, within: str | None = None) -> Region | None:
     return found[0] if found else None
 
 
+def lookup_all(name: str) -> list[Region]:
+    """Every region called ``name`` (铁西区 is a district of several cities)."""
+    return list(_by_name().get(name, []))
+
+
+def encloses(outer: str, inner: str) -> bool:
+    """Is the region named ``outer`` above some region named ``inner``?"""
+    return any(outer in ancestor_names(r) for r in lookup_all(inner))
+
+
 def parent_of(region: Region) -> Region | None:
     """The region one level up."""
     return regions().get(region.parent) if region.parent else None

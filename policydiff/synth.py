@@ -37,11 +37,15 @@ class Derived:
 def localize(text: str, src_region: str, src_level: str, dst_region: str, dst_level: str) -> str:
     """Rewrite jurisdiction words and names from one region and level to another."""
     s, d = LEVEL_CHAR[src_level], LEVEL_CHAR[dst_level]
-    text = text.replace(src_region + OFFICE[src_level], dst_region + OFFICE[dst_level])
-    text = text.replace(src_region, dst_region)
+    # placeholders first, so a new name that contains the old short name (本溪市 → 本溪满族自治县)
+    # is not rewritten again
+    text = text.replace(src_region + OFFICE[src_level], "\ue010")
+    text = text.replace(src_region, "\ue011")
     short = re.sub("[省市区县]$", "", src_region)
     if len(short) >= 2:
-        text = text.replace(short, re.sub("[省市区县]$", "", dst_region))
+        text = text.replace(short, "\ue012")
+    text = text.replace("\ue010", dst_region + OFFICE[dst_level]).replace("\ue011", dst_region)
+    text = text.replace("\ue012", re.sub("[省市区县]$", "", dst_region))
     text = text.replace(LOWER[src_level], LOWER[dst_level])
     text = re.sub(rf"{s}([\u4e00-\u9fff]{{2,8}}?){AGENCY_END[src_level]}(?=[、，（）牵负按等])",
                   rf"{d}\1{AGENCY_END[dst_level]}", text)

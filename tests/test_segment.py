@@ -175,3 +175,9 @@ def test_version_and_help(cli):
     for cmd in ("outline",):
         res = cli(cmd, "--help")
         assert res.exit_code == 0 and "Usage" in res.stdout
+
+
+def test_simplified_text_is_not_run_through_opencc():
+    # OpenCC maps 乾 → 干 (乾燥 → 干燥); on simplified text that would corrupt 乾安县
+    assert normalize("乾安县人民政府办公室关于印发通知").text == "乾安县人民政府办公室关于印发通知"
+    assert normalize("乾安縣人民政府辦公室關於印發通知").text == "乾安县人民政府办公室关于印发通知"
