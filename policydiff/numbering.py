@@ -53,10 +53,10 @@ def match(line: str) -> Marker | None:
         if m is None:
             continue
         n = m.group("n")
-        if n.isdigit():
-            value = int(n)
-        elif n in _CIRCLED:
+        if n in _CIRCLED:  # before isdigit(): "①".isdigit() is True
             value = _CIRCLED.index(n) + 1
+        elif n.isascii() and n.isdigit():
+            value = int(n)
         else:
             value = han_to_int(n)
         return Marker(kind, value, m.group(0))

@@ -186,6 +186,7 @@ def coverage_xlsx(rep: CoverageReport) -> bytes:
 
 def _normalize_zip(data: bytes) -> bytes:
     """Rewrite the xlsx zip with fixed member times (openpyxl stamps the current time)."""
+    import re
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -194,7 +195,10 @@ def _normalize_zip(data: bytes) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" at save time
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            dst.writestr(fixed, data)
     return out.getvalue()
 
 
