@@ -21,8 +21,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check policydiff tests benchmarks scripts
 
+BENCH_SIZES ?= 100 300 1000
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compare_bench.py
+	$(BIN)/python benchmarks/corpus_bench.py $(BENCH_SIZES)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow tests/test_fuzz.py

@@ -39,7 +39,8 @@ class Thresholds:
     rescue: float = 0.72  # a sentence matched anywhere in the document (moved)
     rescue_item: float = 0.62  # an unaligned item matched anywhere (a moved item)
     split_gain: float = 0.04  # a split/merge must raise the pair's score at least this much
-    split_min: float = 0.25  # the extra piece must itself look like part of the other side
+    split_piece: float = 0.5  # the extra piece must itself look like part of the other side (partial_ratio)
+    split_min_len: int = 4  # and have at least this many characters
 
 
 DEFAULT = Thresholds()
@@ -232,34 +233,32 @@ def _greedy(score: np.ndarray, rows: list[int], cols: list[int], threshold: floa
 def _splits_and_merges(parent: Document, child: Document, pc: list[str], cc: list[str],
                        matched_p: dict[int, Match], matched_c: dict[int, Match], t: Thresholds) -> list[Match]:
     """Attach a leftover clause to its neighbour's counterpart when together they match it better."""
+    splits = _attach(child.sentences, cc, pc, matched_c, lambda m: m.parent,
+                     lambda j, i, score: Match(i, j, score, "split"), t)
+    split_parents = {m.parent for m in splits}
+    merges = _attach(parent.sentences, pc, cc, matched_p, lambda m: m.child,
+                     lambda i, j, score: Match(i, j, score, "merge"), t, skip=split_parents)
+    return splits + merges
+
+
+def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], counterpart,
+            build, t: Thresholds, skip: set[int] | frozenset[int] = frozenset()) -> list[Match]:
+    """One side of :func:`_splits_and_merges`: leftovers of ``own`` joined to a matched neighbour."""
     out: list[Match] = []
-    for j in range(len(cc)):
-        if j in matched_c:
+    for k in range(len(own)):
+        if k in matched or k in skip:
             continue
-        for nb in (j - 1, j + 1):
-            m = matched_c.get(nb)
-            if m is None or m.parent is None or child.sentences[nb].item_id != child.sentences[j].item_id:
+        for nb in (k - 1, k + 1):
+            m = matched.get(nb)
+            o = counterpart(m) if m is not None else None
+            if o is None or sents[nb].item_id != sents[k].item_id:
                 continue
-            joined = cc[nb] + cc[j] if nb < j else cc[j] + cc[nb]
-            together = fuzz.ratio(pc[m.parent], joined) / 100
-            piece = fuzz.partial_ratio(cc[j], pc[m.parent]) / 100 if cc[j] else 0
-            if together >= m.score + t.split_gain and piece >= 0.5 and len(cc[j]) >= 4:
-                out.append(Match(m.parent, j, together, "split"))
-                matched_c[j] = out[-1]
-                break
-    for i in range(len(pc)):
-        if i in matched_p or any(o.parent == i for o in out):
-            continue
-        for nb in (i - 1, i + 1):
-            m = matched_p.get(nb)
-            if m is None or m.child is None or parent.sentences[nb].item_id != parent.sentences[i].item_id:
-                continue
-            joined = pc[nb] + pc[i] if nb < i else pc[i] + pc[nb]
-            together = fuzz.ratio(joined, cc[m.child]) / 100
-            piece = fuzz.partial_ratio(pc[i], cc[m.child]) / 100 if pc[i] else 0
-            if together >= m.score + t.split_gain and piece >= 0.5 and len(pc[i]) >= 4:
-                out.append(Match(i, m.child, together, "merge"))
-                matched_p[i] = out[-1]
+            joined = own[nb] + own[k] if nb < k else own[k] + own[nb]
+            together = fuzz.ratio(other[o], joined) / 100
+            piece = fuzz.partial_ratio(own[k], other[o]) / 100 if own[k] else 0
+            if together >= m.score + t.split_gain and piece >= t.split_piece and len(own[k]) >= t.split_min_len:
+                out.append(build(k, o, together))
+                matched[k] = out[-1]
                 break
     return out
 

@@ -35,3 +35,19 @@ def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProc
     full_env = dict(os.environ, **(env or {}))
     exe = Path(sys.executable).parent / "policydiff"
     return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, env=full_env, timeout=300)
+
+
+def assert_lossless(doc) -> None:
+    """Every body character in exactly one item; every character in at most one sentence."""
+    owner = [0] * len(doc.text)
+    for it in doc.items:
+        for k in range(it.span.start, it.span.end):
+            owner[k] += 1
+    assert all(owner[k] == 1 for k in range(doc.body_span.start, doc.body_span.end))
+    inside = [0] * len(doc.text)
+    for s in doc.sentences:
+        assert doc.text[s.span.start : s.span.end] == s.text
+        for k in range(s.span.start, s.span.end):
+            inside[k] += 1
+    assert max(inside, default=0) <= 1
+    assert len(doc.origin) == len(doc.text)

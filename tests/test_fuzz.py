@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import policydiff
 from policydiff.errors import InputError
 
+from .conftest import assert_lossless
+
 PIECES = ["一、", "（一）", "(二)", "1.", "（1）", "①", "第一条", "。", "；", "，", "（", "）", "(", ")",
           "（省财政厅牵头落实）", "责任单位：", "#", "## ", "**", "---", "\t", "\n", "\r\n", "\r", "\u3000", " ",
           "附件", "抄送：", "〔2017〕", "号", "２０１７", "年", "省", "市", "各县（市、区）", "[bookmark: _GoBack]",
@@ -30,19 +32,7 @@ def test_normalize_and_segment_never_crash_and_stay_lossless(sample):
         doc = policydiff.load(sample)
     except InputError:
         return  # empty or blank text: refused with a clear error, which is right
-    body = range(doc.body_span.start, doc.body_span.end)
-    owner = [0] * len(doc.text)
-    for it in doc.items:
-        for k in range(it.span.start, it.span.end):
-            owner[k] += 1
-    assert all(owner[k] == 1 for k in body)
-    inside = [0] * len(doc.text)
-    for s in doc.sentences:
-        assert doc.text[s.span.start : s.span.end] == s.text
-        for k in range(s.span.start, s.span.end):
-            inside[k] += 1
-    assert max(inside, default=0) <= 1
-    assert len(doc.origin) == len(doc.text)
+    assert_lossless(doc)
 
 
 @pytest.mark.slow

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 import policydiff
 from policydiff.normalize import normalize
 
-from .conftest import LC17, SAMPLES, SD17, SD17T, SD21, ZC20
+from .conftest import LC17, SAMPLES, SD17, SD17T, SD21, ZC20, assert_lossless
 
 
 @pytest.fixture(scope="module")
@@ -115,18 +116,12 @@ def test_no_sentence_broken_by_pdf_line_breaks_or_merged_across_items(docs):
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_segmentation_is_lossless_on_samples(path):
     doc = policydiff.load(path)
-    owner = [0] * len(doc.text)
-    for it in doc.items:
-        for k in range(it.span.start, it.span.end):
-            owner[k] += 1
+    assert_lossless(doc)
     body = range(doc.body_span.start, doc.body_span.end)
-    assert all(owner[k] == 1 for k in body)
     in_sentence = [0] * len(doc.text)
     for s in doc.sentences:
-        assert doc.text[s.span.start : s.span.end] == s.text
         for k in range(s.span.start, s.span.end):
             in_sentence[k] += 1
-    assert max(in_sentence) == 1
     # nothing but white space and numbering markers lies outside sentences
     # (table rows repeat their header cells on every page; those are context, not sentences)
     tables = [range(it.span.start, it.span.end) for it in doc.items if it.kind in ("table", "appendix")]
@@ -181,3 +176,13 @@ def test_simplified_text_is_not_run_through_opencc():
     # OpenCC maps 乾 → 干 (乾燥 → 干燥); on simplified text that would corrupt 乾安县
     assert normalize("乾安县人民政府办公室关于印发通知").text == "乾安县人民政府办公室关于印发通知"
     assert normalize("乾安縣人民政府辦公室關於印發通知").text == "乾安县人民政府办公室关于印发通知"
+
+
+def test_every_command_has_help_and_is_in_the_readme(cli):
+    from policydiff.cli import main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        res = cli(name, "--help")
+        assert res.exit_code == 0 and "Usage:" in res.stdout
+        assert f"policydiff {name} " in readme, name
