@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .model import Document, Item, Sentence
+from .model import Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -261,13 +261,3 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                 matched[k] = out[-1]
                 break
     return out
-
-
-def item_index(doc: Document) -> dict[str, int]:
-    """Item id → position."""
-    return {it.id: k for k, it in enumerate(doc.items)}
-
-
-def parent_item(doc: Document, s: Sentence) -> Item:
-    """The item a sentence belongs to."""
-    return doc.item(s.item_id)

@@ -324,7 +324,10 @@ class Corpus:
         from .graph import build_graph
 
         jobs = jobs or os.cpu_count() or 1
-        docs = _load_all([e.path for e in entries], jobs)
+        from . import load
+
+        # loaded here, once, for the graph and trace; workers keep their own per-process cache
+        docs = {e.path: load(e.path) for e in entries}
         entries = [_fill(e, docs[e.path]) for e in entries]
         by_path = {e.path: e for e in entries}
         for e in entries:
@@ -401,12 +404,6 @@ def _fill(e: Entry, doc: Document) -> Entry:
     """Fill blanks in a manifest row from the plan's own front matter."""
     return Entry(e.path, e.level or doc.level, e.region or doc.region, e.year or doc.year,
                  e.doc_number or doc.doc_number, e.parent)
-
-
-def _load_all(paths: list[str], jobs: int) -> dict[str, Document]:
-    from . import load
-
-    return {p: load(p) for p in paths}
 
 
 def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry], order: dict[str, int]) -> Discovery:
