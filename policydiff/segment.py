@@ -207,9 +207,8 @@ def _split_title(text: str, start: int, end: int) -> int:
 
 
 class _Builder:
-    def __init__(self, text: str, clean: Clean) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.clean = clean
         self.nodes: list[_Node] = []
 
     def outline(self, lines: list[_Line]) -> None:
@@ -273,7 +272,8 @@ class _Builder:
             new = [(a, b) for (a, b), t in zip(cells, texts, strict=True) if t not in seen or (a, b) == cells[-1]]
             if unit_cells and new and new[-1] == cells[-1]:
                 new = new[:-1]
-            headers = [t for t in texts[: len(texts) - (1 if unit_cells else 0)]][:-1]
+            content = texts[:-1] if unit_cells else texts
+            headers = content[:-1]  # the cells before the row's own task: part, task group…
             node.title = headers[-1] if headers else ""
             node.table_cells = new
             node.table_units = unit_cells
@@ -284,7 +284,7 @@ class _Builder:
 def _number_paths(nodes: list[_Node]) -> None:
     used: dict[str, int] = {}
     counters: dict[int | None, int] = {}
-    for i, node in enumerate(nodes):
+    for node in nodes:
         parent_path = nodes[node.parent].path if node.parent is not None else ""
         if node.kind in ("table", "paragraph"):
             counters[node.parent] = counters.get(node.parent, 0) + 1
@@ -300,7 +300,6 @@ def _number_paths(nodes: list[_Node]) -> None:
         else:
             used[path] = 1
         node.path = path
-        del i
 
 
 def segment(clean: Clean, raw: Raw | None = None) -> Document:
@@ -317,7 +316,7 @@ def segment(clean: Clean, raw: Raw | None = None) -> Document:
 
     appendix_at = next((i for i, line in enumerate(body_lines) if APPENDIX.match(line.text.strip())), None)
     main_lines = body_lines if appendix_at is None else body_lines[:appendix_at]
-    b = _Builder(text, clean)
+    b = _Builder(text)
     b.outline(main_lines)
     if appendix_at is not None:
         app_lines = body_lines[appendix_at:]
