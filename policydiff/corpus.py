@@ -342,7 +342,11 @@ class Corpus:
             for o in cands[e.path][:CONFIRM_TOP]:
                 pairs.add((o, e.path))
         results = run_pairs(sorted(pairs), jobs, scheduler, address, cache, progress)
-        order = {e.path: n for n, e in enumerate(entries)}
+        from .normalize import is_traditional
+
+        # of two twins the original stays: a plan in simplified script before a converted one,
+        # then manifest order
+        order = {e.path: (is_traditional(docs[e.path].source), n) for n, e in enumerate(entries)}
         discoveries = {e.path: _decide(e, cands[e.path][:CONFIRM_TOP], results, by_path, order) for e in entries}
         # a duplicate (the same plan twice) is no one's parent: decide again without them
         twins = {p for p, d in discoveries.items() if d.source == "duplicate"}
@@ -406,7 +410,8 @@ def _fill(e: Entry, doc: Document) -> Entry:
                  e.doc_number or doc.doc_number, e.parent)
 
 
-def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry], order: dict[str, int]) -> Discovery:
+def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry],
+            order: dict[str, tuple[bool, int]]) -> Discovery:
     scored = []
     for o in cands:
         r = results.get((o, e.path))
@@ -430,7 +435,7 @@ def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry]
     top = higher[0][0]
     # the grandparent resembles the child too: among near-best candidates take the nearest level
     near = [(sc, o) for sc, o in higher if sc >= top - NEAREST_SLACK]
-    best_s, best = max(near, key=lambda x: (_level_rank(by_path[x[1]].level), x[0], -order[x[1]]))
+    best_s, best = max(near, key=lambda x: (_level_rank(by_path[x[1]].level), x[0], -order[x[1]][1]))
     rivals = [(sc, o) for sc, o in higher if o != best and not _encloses(by_path[o].region, by_path[best].region)]
     runner_s, runner = rivals[0] if rivals else (0.0, None)
     margin = round(best_s - runner_s, 4)

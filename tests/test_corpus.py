@@ -179,3 +179,10 @@ def test_bad_manifest(cli, tmp_path):
     m.write_text("path,level\nmissing.txt,city\n", encoding="utf-8")
     res = cli("corpus", "-m", m)
     assert res.exit_code == 2 and "missing.txt: no such file" in res.stderr
+
+
+def test_simplified_twin_stays_canonical_whatever_the_manifest_order(tmp_path):
+    m = _manifest(tmp_path, [(str(SD17T), ""), (str(LC17), ""), (str(SD17), "")])
+    d = Corpus.from_manifest(m, jobs=1).discoveries
+    assert d[str(SD17T)].source == "duplicate" and d[str(SD17T)].parent == str(SD17)
+    assert d[str(LC17)].parent == str(SD17)
