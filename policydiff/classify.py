@@ -14,6 +14,7 @@ import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from .align import DEFAULT, Alignment, Thresholds, align
 from .jurisdiction import is_jurisdiction_change, mask
@@ -175,17 +176,21 @@ def _item_pairs(parent: Document, child: Document, al: Alignment, pairs: list[Pa
         elif ci is None:
             rel = "dropped"
         else:
-            counts = rel_by_item.get(pi.id, Counter())
-            if not counts or set(counts) == {"copied"}:
-                rel = "copied"
-            elif set(counts) <= {"copied", "localized"}:
-                rel = "localized"
-            elif set(counts) == {"dropped"}:
-                rel = "dropped"
-            else:
-                rel = "adapted"
+            rel = aggregate_relation(rel_by_item.get(pi.id, Counter()))
         out.append(ItemPair(pi, ci, rel, score))
     return out
+
+
+def aggregate_relation(relations: Iterable[str]) -> str:
+    """One relation for a group of clauses (an item, a task): dropped only if all are."""
+    rels = set(relations)
+    if rels == {"dropped"}:
+        return "dropped"
+    if not rels or rels == {"copied"}:
+        return "copied"
+    if rels <= {"copied", "localized"}:
+        return "localized"
+    return "adapted"
 
 
 def summarize(pairs: list[Pair] | tuple[Pair, ...], n_parent: int) -> dict:
@@ -198,4 +203,4 @@ def summarize(pairs: list[Pair] | tuple[Pair, ...], n_parent: int) -> dict:
     return summary
 
 
-__all__ = ["classify", "edit_script", "relation_of", "summarize", "tokens", "mask"]
+__all__ = ["aggregate_relation", "classify", "edit_script", "relation_of", "summarize", "tokens", "mask"]

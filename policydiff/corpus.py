@@ -324,10 +324,9 @@ class Corpus:
         from .graph import build_graph
 
         jobs = jobs or os.cpu_count() or 1
-        from . import load
-
-        # loaded here, once, for the graph and trace; workers keep their own per-process cache
-        docs = {e.path: load(e.path) for e in entries}
+        # loaded here for the graph and trace, through the same per-process cache that
+        # compare_paths uses, so a serial run does not load a plan twice
+        docs = {e.path: load_doc(e.path) for e in entries}
         entries = [_fill(e, docs[e.path]) for e in entries]
         by_path = {e.path: e for e in entries}
         for e in entries:

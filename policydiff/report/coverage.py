@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from ..classify import aggregate_relation
 from ..model import Comparison, Item
 
 COLUMNS = ["status", "parent_item", "task", "responsible", "relation", "kept", "score", "child_item",
@@ -96,15 +97,7 @@ def coverage(cmp: Comparison) -> CoverageReport:
                 best[p.parent.id] = p
         kept_pairs = [p for p in best.values() if p.relation != "dropped"]
         kept = len(kept_pairs) / len(best) if best else 0.0
-        rels = {p.relation for p in best.values()}
-        if not kept_pairs:
-            relation = "dropped"
-        elif rels == {"copied"}:
-            relation = "copied"
-        elif rels <= {"copied", "localized"}:
-            relation = "localized"
-        else:
-            relation = "adapted"
+        relation = aggregate_relation(p.relation for p in best.values()) if kept_pairs else "dropped"
         score = sum(p.score for p in best.values()) / len(best) if best else 0.0
         child_items = Counter(p.child.item_id for p in kept_pairs)
         child_item = cmp.child.item(child_items.most_common(1)[0][0]) if child_items else None
