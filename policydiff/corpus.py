@@ -117,7 +117,8 @@ def _load_cached(path: str, mtime: float) -> Document:
 
 def load_doc(path: str) -> Document:
     """Load a plan, once per process (workers compare one parent with many children)."""
-    return _load_cached(path, os.path.getmtime(path))
+    mtime = os.path.getmtime(path) if os.path.isfile(path) else 0.0  # load() reports what is wrong
+    return _load_cached(path, mtime)
 
 
 def compare_paths(parent: str, child: str) -> PairResult:
