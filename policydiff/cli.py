@@ -53,15 +53,16 @@ def plan_argument(name: str) -> Callable:
     return click.argument(name, type=click.Path(dir_okay=True, path_type=str))
 
 
-def output_options(formats: tuple[str, ...], default: str = "text") -> Callable:
-    """The shared ``--format/-f`` and ``-o/--output`` options."""
+def output_options(formats: tuple[str, ...], default: str = "text", encoding: bool = True) -> Callable:
+    """The shared ``--format/-f`` and ``-o/--output`` options (and ``--encoding`` for commands reading plans)."""
 
     def decorate(fn: Callable) -> Callable:
         fn = click.option("-o", "--output", type=click.Path(path_type=str), default=None,
                           help="Write to this file (atomically) instead of stdout.")(fn)
         fn = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=None,
                           help=f"Output format (default: from -o's extension, else {default}).")(fn)
-        fn = click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")(fn)
+        if encoding:
+            fn = click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")(fn)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, fmt: str | None, output: str | None, **kwargs: Any) -> Any:
@@ -113,12 +114,7 @@ def outline(file: str, fmt: str, output: str | None, encoding: str | None) -> No
 def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str | None, granularity: str,
             color: bool | None) -> None:
     """Compare a PARENT plan with a CHILD plan, clause by clause."""
-    from . import compare as run_compare
-    from . import load
-
-    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
-    _hint_swapped(p, c)
-    cmp = run_compare(p, c, granularity=granularity)
+    cmp = _compare_files(parent, child, encoding, granularity)
     if fmt == "json":
         data = cmp.to_dict()
         if granularity == "item":
@@ -147,13 +143,9 @@ def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str
 @click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")
 def report(parent: str, child: str, output: str, encoding: str | None) -> None:
     """Write a self-contained HTML diff report of PARENT → CHILD."""
-    from . import compare as run_compare
-    from . import load
     from .report.diff import render_diff_report
 
-    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
-    _hint_swapped(p, c)
-    emit(render_diff_report(run_compare(p, c)), output, (parent, child))
+    emit(render_diff_report(_compare_files(parent, child, encoding)), output, (parent, child))
 
 
 @main.command(context_settings=CONTEXT)
@@ -165,13 +157,9 @@ def report(parent: str, child: str, output: str, encoding: str | None) -> None:
 def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: str | None,
              fail_under: float | None) -> None:
     """Audit whether CHILD covers every task of PARENT (one row per parent task)."""
-    from . import compare as run_compare
-    from . import load
     from .report import coverage as cov
 
-    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
-    _hint_swapped(p, c)
-    rep = cov.coverage(run_compare(p, c))
+    rep = cov.coverage(_compare_files(parent, child, encoding))
     if fmt == "csv":
         data: str | bytes = cov.coverage_csv(rep)
     elif fmt == "xlsx":
@@ -230,9 +218,9 @@ def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, sche
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @corpus_options
-@output_options(("text", "json", "csv"))
+@output_options(("text", "json", "csv"), encoding=False)
 def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
-           cache_dir: str | None, progress: bool | None, fmt: str, output: str | None, encoding: str | None) -> None:
+           cache_dir: str | None, progress: bool | None, fmt: str, output: str | None) -> None:
     """Compare many plans: discover each plan's parent and summarise every inheritance."""
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
     root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
@@ -267,26 +255,25 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
     """Write the inheritance graph of many plans (HTML, GraphML or node-link JSON)."""
     from .graph import graph_html, node_link_json, write_graphml
 
-    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
     ext = os.path.splitext(output)[1].lower()
+    if ext not in (".graphml", ".json", ".html", ".htm"):
+        raise click.UsageError("-o must end in .html, .graphml or .json")
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
     if ext == ".graphml":
         emit(write_graphml(c.graph), output)
     elif ext == ".json":
         emit(node_link_json(c.graph), output)
-    elif ext in (".html", ".htm"):
-        emit(graph_html(c, report_dir=reports), output)
     else:
-        raise click.UsageError("-o must end in .html, .graphml or .json")
+        emit(graph_html(c, report_dir=reports), output)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("query")
 @click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @corpus_options
-@output_options(("text", "json"))
+@output_options(("text", "json"), encoding=False)
 def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
-          address: str | None, cache_dir: str | None, progress: bool | None, fmt: str, output: str | None,
-          encoding: str | None) -> None:
+          address: str | None, cache_dir: str | None, progress: bool | None, fmt: str, output: str | None) -> None:
     """A clause's lineage across levels. QUERY: clause text, FILE#s12, or an item path (1.2.3)."""
     from .graph import trace_text
 
@@ -296,6 +283,15 @@ def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | 
         emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output)
     else:
         emit(trace_text(result), output)
+
+
+def _compare_files(parent: str, child: str, encoding: str | None, granularity: str = "sentence"):
+    """Load both plans, hint when they look swapped, and compare them."""
+    from . import compare, load
+
+    p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
+    _hint_swapped(p, c)
+    return compare(p, c, granularity=granularity)
 
 
 def _hint_swapped(parent, child) -> None:
