@@ -223,14 +223,15 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
            cache_dir: str | None, progress: bool | None, fmt: str, output: str | None) -> None:
     """Compare many plans: discover each plan's parent and summarise every inheritance."""
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    inputs = _inputs(c, manifest)
     root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
     if fmt == "json":
-        emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output)
+        emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output, inputs)
     elif fmt == "csv":
         from .output import csv_text
 
         df = c.to_frame()
-        emit(csv_text(list(df.columns), df.itertuples(index=False, name=None)), output)
+        emit(csv_text(list(df.columns), df.itertuples(index=False, name=None)), output, inputs)
     else:
         lines = []
         for p in c.to_dict(root)["plans"]:
@@ -241,7 +242,7 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
             else:
                 hint = f", best {p['runner_up']} at {p['score']:.2f}" if p["runner_up"] else ""
                 lines.append(f"{p['path']}  {who}  ← no confident parent{hint}")
-        emit("\n".join(lines) + "\n", output)
+        emit("\n".join(lines) + "\n", output, inputs)
 
 
 @main.command(context_settings=CONTEXT)
@@ -259,12 +260,13 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
     if ext not in (".graphml", ".json", ".html", ".htm"):
         raise click.UsageError("-o must end in .html, .graphml or .json")
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    inputs = _inputs(c, manifest)
     if ext == ".graphml":
-        emit(write_graphml(c.graph), output)
+        emit(write_graphml(c.graph), output, inputs)
     elif ext == ".json":
-        emit(node_link_json(c.graph), output)
+        emit(node_link_json(c.graph), output, inputs)
     else:
-        emit(graph_html(c, report_dir=reports), output)
+        emit(graph_html(c, report_dir=reports), output, inputs)
 
 
 @main.command(context_settings=CONTEXT)
@@ -279,10 +281,16 @@ def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | 
 
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
     result = c.trace(query)
+    inputs = _inputs(c, manifest)
     if fmt == "json":
-        emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output)
+        emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output, inputs)
     else:
-        emit(trace_text(result), output)
+        emit(trace_text(result), output, inputs)
+
+
+def _inputs(corpus, manifest: str | None) -> tuple[str, ...]:
+    """Files an output of a corpus command must never overwrite: the manifest and every plan."""
+    return ((manifest,) if manifest else ()) + tuple(e.path for e in corpus.entries)
 
 
 def _compare_files(parent: str, child: str, encoding: str | None, granularity: str = "sentence"):

@@ -186,3 +186,15 @@ def test_simplified_twin_stays_canonical_whatever_the_manifest_order(tmp_path):
     d = Corpus.from_manifest(m, jobs=1).discoveries
     assert d[str(SD17T)].source == "duplicate" and d[str(SD17T)].parent == str(SD17)
     assert d[str(LC17)].parent == str(SD17)
+
+
+def test_corpus_outputs_never_overwrite_the_manifest_or_a_plan(cli, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(LC17.read_bytes())
+    m = _manifest(tmp_path, [(str(SD17), ""), (str(plan), "")])
+    before = (m.read_bytes(), plan.read_bytes())
+    for args in (["corpus", "-m", m, "-o", m], ["corpus", "-m", m, "--format", "json", "-o", plan],
+                 ["trace", "-m", m, "加强统计信息公开", "-o", plan]):
+        res = cli(*args)
+        assert res.exit_code == 2 and "refusing to overwrite an input file" in res.stderr
+    assert (m.read_bytes(), plan.read_bytes()) == before
