@@ -228,10 +228,9 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
     if fmt == "json":
         emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output, inputs)
     elif fmt == "csv":
-        from .output import csv_text
+        from .output import frame_csv
 
-        df = c.to_frame()
-        emit(csv_text(list(df.columns), df.itertuples(index=False, name=None)), output, inputs)
+        emit(frame_csv(c.to_frame()), output, inputs)
     else:
         lines = []
         for p in c.to_dict(root)["plans"]:

@@ -37,10 +37,6 @@ def outline_text(doc: Document) -> str:
         for u in s.responsible:
             if u not in units.setdefault(s.item_id, []):
                 units[s.item_id].append(u)
-    depth = {it.id: 0 for it in doc.items}
-    for it in doc.items:
-        if it.parent_id:
-            depth[it.id] = depth[it.parent_id] + 1
     lines = [
         f"{doc.title or '(untitled)'}",
         f"  {doc.doc_number or '-'} · {doc.issuer or '-'} · {doc.date or '-'} · "
@@ -49,7 +45,7 @@ def outline_text(doc: Document) -> str:
     ]
     for it in doc.items:
         title = it.title or (it.body[:30] + ("…" if len(it.body) > 30 else ""))
-        label = f"{'  ' * depth[it.id]}{it.path:<10} {title}"
+        label = f"{'  ' * (it.level - 1)}{it.path:<10} {title}"
         extra = f"  [{counts.get(it.id, 0)} sent.]"
         if units.get(it.id):
             extra += "  责任: " + "、".join(units[it.id][:6]) + ("…" if len(units[it.id]) > 6 else "")

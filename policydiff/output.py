@@ -30,6 +30,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
+def frame_csv(frame, columns: Sequence[str] | None = None) -> str:
+    """CSV text of a pandas DataFrame (all columns, or ``columns`` in that order), cells made safe."""
+    columns = list(columns) if columns is not None else list(frame.columns)
+    return csv_text(columns, frame[columns].itertuples(index=False, name=None))
+
+
 def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> None:
     """Write ``data`` to ``path`` atomically (temp file + rename), creating parent folders.
 

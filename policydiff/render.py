@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import RELATIONS, Comparison, Pair
-from .output import csv_text
+from .output import csv_text, frame_csv
 
 COLOURS = {"copied": "white", "localized": "cyan", "adapted": "yellow", "dropped": "red", "added": "green"}
 MARKS = {"copied": "=", "localized": "≈", "adapted": "~", "dropped": "-", "added": "+"}
@@ -83,9 +83,7 @@ CSV_HEADER = ["relation", "moved", "score", "parent_id", "parent_item", "parent_
 
 def comparison_csv(cmp: Comparison) -> str:
     """One row per pair (formula-like cells neutralised)."""
-    frame = cmp.to_frame()
-    rows = frame[CSV_HEADER].itertuples(index=False, name=None)
-    return csv_text(CSV_HEADER, rows)
+    return frame_csv(cmp.to_frame(), CSV_HEADER)
 
 
 def items_csv(cmp: Comparison) -> str:

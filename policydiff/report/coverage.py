@@ -137,10 +137,9 @@ def coverage_text(rep: CoverageReport) -> str:
 
 
 def coverage_csv(rep: CoverageReport) -> str:
-    from ..output import csv_text
+    from ..output import frame_csv
 
-    frame = rep.to_frame()
-    return csv_text(COLUMNS, frame.itertuples(index=False, name=None))
+    return frame_csv(rep.to_frame(), COLUMNS)
 
 
 def coverage_xlsx(rep: CoverageReport) -> bytes:

@@ -53,10 +53,6 @@ def _rows(cmp: Comparison) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     nav: list[dict[str, Any]] = []
     current = None
-    depth: dict[str, int] = {}
-    for doc in (cmp.parent, cmp.child):
-        for it in doc.items:
-            depth[doc.path + it.id] = depth.get(doc.path + (it.parent_id or ""), 0) + 1 if it.parent_id else 1
     anchors: set[str] = set()
     child_of = {ip.parent.id: ip.child for ip in cmp.items if ip.parent and ip.child}
     for n, p in enumerate(cmp.pairs):
@@ -77,7 +73,7 @@ def _rows(cmp: Comparison) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 title = f"{title} (parent only)"
             rows.append({"section": True, "anchor": anchor, "path": item.path, "title": title})
             nav.append({"anchor": anchor, "path": item.path, "title": title,
-                        "depth": min(depth.get(doc.path + item.id, 1), 4)})
+                        "depth": min(item.level, 4)})
             current = key
         pi = cmp.parent.item(p.parent.item_id).path if p.parent else None
         ci = cmp.child.item(p.child.item_id).path if p.child else None
