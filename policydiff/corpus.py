@@ -276,12 +276,17 @@ def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, lis
         hashes[e.path] = _minhash(docs[e.path])
         lsh.insert(e.path, hashes[e.path])
     meta = {e.path: e for e in entries}
+    by_region: dict[str, list[str]] = {}
+    for e in entries:
+        if e.region:
+            by_region.setdefault(e.region, []).append(e.path)
     out: dict[str, list[str]] = {}
     for e in entries:
         found = set(lsh.query(hashes[e.path])) - {e.path}
-        # plans of an enclosing region are candidates even when their text drifted
-        found |= {o.path for o in entries if o.path != e.path and o.region and e.region
-                  and _encloses(o.region, e.region)}
+        # plans of an enclosing region are candidates even when their text drifted (looked up
+        # through the gazetteer, not by testing every plan: that would be quadratic)
+        for name in regions.enclosing_names(e.region):
+            found |= {o for o in by_region.get(name, ()) if o != e.path}
         keep = []
         for o in sorted(found):
             po, pe = _level_rank(meta[o].level), _level_rank(e.level)

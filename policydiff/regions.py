@@ -60,9 +60,15 @@ def lookup_all(name: str) -> list[Region]:
     return list(_by_name().get(name, []))
 
 
+@functools.lru_cache(maxsize=4096)
+def enclosing_names(name: str) -> frozenset[str]:
+    """Names of every region above any region called ``name`` (铁西区 → 沈阳市, 鞍山市, 辽宁省…)."""
+    return frozenset(n for r in lookup_all(name) for n in ancestor_names(r))
+
+
 def encloses(outer: str, inner: str) -> bool:
     """Is the region named ``outer`` above some region named ``inner``?"""
-    return any(outer in ancestor_names(r) for r in lookup_all(inner))
+    return outer in enclosing_names(inner)
 
 
 def parent_of(region: Region) -> Region | None:
