@@ -23,6 +23,7 @@ from typing import Any
 
 from . import __version__, regions
 from .errors import InputError
+from .frontmatter import canonical_level
 from .model import LEVELS, Document
 
 # discovery thresholds, in one place
@@ -95,8 +96,12 @@ def read_manifest(path: str | os.PathLike[str]) -> list[Entry]:
             if year and not year.isdigit():
                 raise InputError(name, f"line {n}: year {year!r} is not a number")
             level = (row.get("level") or "").strip()
-            if level and level not in LEVELS:
-                raise InputError(name, f"line {n}: level {level!r} is not one of {', '.join(LEVELS)}")
+            if level:
+                canonical = canonical_level(level)
+                if canonical is None:
+                    raise InputError(name, f"line {n}: level {level!r} is not one of {', '.join(LEVELS)} "
+                                     "(or national, 国家, 省, 市, 县, 镇…)")
+                level = canonical
             parent = (row.get("parent") or "").strip()
             out.append(Entry(_resolve(base, p), level, (row.get("region") or "").strip(),
                              int(year) if year else None, (row.get("doc_number") or "").strip(),

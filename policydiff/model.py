@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RELATIONS = ("copied", "localized", "adapted", "dropped", "added")
-LEVELS = ("nation", "province", "city", "district")
+LEVELS = ("nation", "province", "city", "district", "town")
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def docx_remnants(text: str, origin: Origin) -> tuple[str, Origin]:
 
 def markdown(text: str, origin: Origin) -> tuple[str, Origin]:
     """Strip Markdown markup: heading marks, bold/italic stars, horizontal rules."""
-    text, origin = _sub(re.compile(r"^[ \t]*#{1,6}[ \t]*", re.M), lambda m: "", text, origin)
+    text, origin = _sub(re.compile(r"^[ \t\u3000]*#{1,6}[ \t\u3000]*", re.M), lambda m: "", text, origin)
     text, origin = _sub(re.compile(r"\*\*|__"), lambda m: "", text, origin)
     return _sub(re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M), lambda m: "", text, origin)
 
@@ -172,27 +172,74 @@ def spaces(text: str, origin: Origin) -> tuple[str, Origin]:
     return _sub(inner, keep_latin, text, origin)
 
 
-def _continues(line: str, nxt: str) -> bool:
-    """Does ``line`` break off a sentence that ``nxt`` continues? (PDF hard line breaks)."""
-    if line and line[-1] in "。；！？”" and nxt.startswith("（") and nxt.endswith("）") and \
+# Lines of the front matter that a PDF never wraps into: a 文号, a date, a 令 number.
+_HEAD_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}[〔\[［【（(]\d{4}[〕\]］】）)][\u4e00-\u9fff]?\d{1,4}号|"
+                        r"\d{4}年\d{1,2}月\d{1,2}日.{0,40}|[（(]?第\d{1,4}号[）)]?)$")
+_UNCLOSED = (("《", "》"), ("（", "）"), ("“", "”"), ("〔", "〕"))
+_ITEM_MID_LINE = re.compile(r"(?<=[。！？])(?=(?:（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)"
+                            r"[^\n。；，：]{2,25}(?:[。；]|$))", re.M)
+
+
+def _continues(line: str, nxt: str, width: int = 45) -> bool:
+    """Does ``line`` break off a sentence that ``nxt`` continues? (PDF hard line breaks).
+
+    ``width`` is the length at which this document's lines wrap (45 unless the document shows a
+    narrower page width).
+    """
+    if not line or not nxt or line.startswith("\t") or nxt.startswith("\t"):
+        return False
+    if numbering.match(nxt) is not None or _HEAD_LINE.match(nxt):
+        return False
+    if line[-1] in "。；！？”" and nxt.startswith("（") and nxt.endswith("）") and \
             responsibility.is_note(nxt[1:-1]):
         return True  # a responsibility note pushed onto its own line
-    if not line or not nxt or line[-1] in TERMINAL or line.startswith("\t") or nxt.startswith("\t"):
+    if line[-1] in TERMINAL:
         return False
-    if numbering.match(nxt) is not None:
-        return False
-    if len(line) >= 45 or re.search("[。；]", line):
+    if any(line.count(a) > line.count(b) for a, b in _UNCLOSED):
+        return True  # 《智 / 能网联汽车…》: a title or bracket broken off
+    marker = numbering.match(line)
+    if marker is not None and marker.kind in ("article", "section_article"):
+        return True  # an article is body text, never a heading: 第一条 为贯彻…
+    if not re.search("[，、。；：]", line) and line.endswith(_GENRE_ENDS) and len(line) <= 60:
+        return False  # a title on one line
+    if len(line) >= width or re.search("[。；]", line):
         return True
-    if numbering.match(line) is None:
+    if marker is None:
         return bool(re.search("[，、]", line))
     # A numbered heading runs on only when the next line starts with a tail ("公" / "开。…").
     head = re.split("[，。；、：]", nxt, maxsplit=1)[0]
     return len(line) >= 26 and len(head) <= 3
 
 
+_GENRE_ENDS = ("意见", "通知", "条例", "办法", "规定", "细则", "方案", "要点", "计划", "纲要", "规划", "决定", "措施",
+               "规范", "法", "规则", "指南", "指引")
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width at which a PDF extraction wrapped this document's lines, or 45 if it did not.
+
+    Wrapped lines share one length (the page width); a document with many unfinished lines of
+    the same length was wrapped there, and a line that long continues on the next.
+    """
+    open_lines = [len(x) for x in lines if len(x) >= 12 and x[-1] not in TERMINAL and not x.startswith("\t")]
+    nonblank = sum(1 for x in lines if x.strip())
+    if len(open_lines) < 5:
+        return 45
+    counts: dict[int, int] = {}
+    for n in open_lines:
+        counts[n] = counts.get(n, 0) + 1
+    mode = max(sorted(counts), key=lambda n: sum(counts.get(n + d, 0) for d in (-1, 0, 1)))
+    near = sum(counts.get(mode + d, 0) for d in (-1, 0, 1))
+    if near >= max(5, nonblank // 5) and mode < 45:
+        return mode - 2
+    return 45
+
+
 def hard_breaks(text: str, origin: Origin) -> tuple[str, Origin]:
-    """Re-join lines broken inside a sentence, even across blank lines."""
+    """Re-join lines broken inside a sentence, even across blank lines; split items fused mid-line."""
+    text, origin = _sub(_ITEM_MID_LINE, lambda m: "\n", text, origin)
     lines = text.split("\n")
+    width = _wrap_width(lines)
     starts = []
     pos = 0
     for line in lines:
@@ -204,7 +251,7 @@ def hard_breaks(text: str, origin: Origin) -> tuple[str, Origin]:
         j = i + 1
         while j < len(lines) and not lines[j].strip():
             j += 1
-        if j < len(lines) and lines[i].strip() and _continues(lines[i], lines[j]):
+        if j < len(lines) and lines[i].strip() and _continues(lines[i], lines[j], width):
             joins.append((starts[i] + len(lines[i]), starts[j]))
         i = j
     if not joins:

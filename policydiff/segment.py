@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import numbering, regions, responsibility
+from . import frontmatter, numbering, responsibility
 from .jurisdiction import mask
 from .model import Clean, Document, Item, Raw, Sentence, Span
 
@@ -60,53 +60,6 @@ def _lines(text: str) -> list[_Line]:
         out.append(_Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
     return out
-
-
-def _plan_title_from_notice(lines: list[_Line]) -> str:
-    """The plan's own title, quoted in the cover notice (《…》已经…同意 / 关于印发…的通知)."""
-    head = "".join(line.text for line in lines[:40])
-    m = re.search(r"《([^《》]{4,80})》(?:已经|经)", head)
-    if m:
-        return m.group(1)
-    m = re.search(r"关于印发(.{4,80}?)的通知", head)
-    return m.group(1) if m else ""
-
-
-def _front_matter(lines: list[_Line]) -> dict:
-    """Find title, doc number, issuer, date, addressees and where the body starts."""
-    info = {"title": "", "doc_number": "", "issuer": "", "date": "", "addressees": "", "body": 0}
-    first_marker = next((i for i, line in enumerate(lines) if numbering.match(line.text)), len(lines))
-    scan = lines[: min(first_marker, 40)]
-    title = _plan_title_from_notice(scan)
-    body = 0
-    if title:
-        key = re.sub(r"\s", "", title)
-        for i, line in enumerate(scan):
-            if re.sub(r"\s", "", line.text) == key:
-                body = i + 1  # the last repeat of the title heads the body
-    if not title:
-        for i, line in enumerate(scan):
-            t = line.text.strip()
-            if t and len(t) <= 60 and t[-1] not in "。；，：" and any(k in t for k in PLAN_KINDS):
-                title, body = t, i + 1
-                break
-    info["title"] = title
-    info["body"] = body
-    for line in scan[: max(body, 1) + 12]:
-        t = line.text.strip()
-        if not info["doc_number"] and (m := DOC_NUMBER.search(t)) and len(t) <= 40:
-            info["doc_number"] = m.group(0)
-        if not info["date"] and (m := DATE.fullmatch(t)):
-            info["date"] = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        if not info["issuer"] and ISSUER.match(t) and "文件" not in t:
-            info["issuer"] = t
-        if not info["addressees"] and t.endswith("：") and len(t) < 120 and "、" in t + "，":
-            info["addressees"] = t[:-1]
-    if not info["issuer"]:
-        m = re.search(r"^(\S{2,30}?)关于印发", "".join(x.text for x in scan[:6]))
-        if m:
-            info["issuer"] = m.group(1)
-    return info
 
 
 def _footer_start(lines: list[_Line], body: int) -> int:
@@ -306,8 +259,8 @@ def segment(clean: Clean, raw: Raw | None = None) -> Document:
     """Segment normalized text into a :class:`Document`."""
     text = clean.text
     lines = _lines(text)
-    info = _front_matter(lines)
-    body_first = info["body"]
+    info = frontmatter.read([line.text for line in lines], text, raw.path if raw else "")
+    body_first = info.body
     footer_first = _footer_start(lines, body_first)
     body_lines = lines[body_first:footer_first]
     body_start = body_lines[0].start if body_lines else len(text)
@@ -356,7 +309,7 @@ def _paragraph_nodes(lines: list[_Line], start: int, end: int) -> list[_Node]:
     return out or [_Node("paragraph", "", 0, 1, start, None, start)]
 
 
-def _assemble(text: str, clean: Clean, raw: Raw | None, info: dict, nodes: list[_Node], body_start: int,
+def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontMatter, nodes: list[_Node], body_start: int,
               body_end: int, footer: str) -> Document:
     items: list[Item] = []
     sentences: list[Sentence] = []
@@ -397,28 +350,20 @@ def _assemble(text: str, clean: Clean, raw: Raw | None, info: dict, nodes: list[
             note = text[ns:ne]
             units = responsibility.units(note) if note else node.table_units
             sentences.append(Sentence(f"s{len(sentences) + 1}", ids[k], sent, mask(sent), units, Span(s, e), note))
-    region = regions.find_issuer_region(info["issuer"] or info["title"])
-    if region is None:
-        region = regions.find_issuer_region(info["title"])
-    level = region.level if region else ""
-    year = None
-    m = re.search(r"(\d{4})年", info["title"]) or re.match(r"(\d{4})", info["date"])
-    if m:
-        year = int(m.group(1))
     return Document(
         path=raw.path if raw else "<text>",
-        title=info["title"],
-        doc_number=info["doc_number"],
-        issuer=info["issuer"],
-        date=info["date"],
-        level=level,
-        region=region.name if region else "",
-        year=year,
+        title=info.title,
+        doc_number=info.doc_number,
+        issuer=info.issuer,
+        date=info.date,
+        level=info.level,
+        region=info.region,
+        year=info.year,
         items=tuple(items),
         sentences=tuple(sentences),
         text=text,
         encoding=raw.encoding if raw else "utf-8",
-        addressees=info["addressees"],
+        addressees=info.addressees,
         body_span=Span(body_start, body_end),
         footer=footer,
         origin=clean.origin,

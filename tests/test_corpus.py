@@ -173,9 +173,9 @@ def test_bad_manifest(cli, tmp_path):
     m.write_text("file,level\nx.txt,city\n", encoding="utf-8")
     res = cli("corpus", "-m", m)
     assert res.exit_code == 2 and "needs a 'path' column" in res.stderr
-    m.write_text("path,level\nx.txt,town\n", encoding="utf-8")
+    m.write_text("path,level\nx.txt,planet\n", encoding="utf-8")
     res = cli("corpus", "-m", m)
-    assert res.exit_code == 2 and "level 'town'" in res.stderr
+    assert res.exit_code == 2 and "level 'planet'" in res.stderr
     m.write_text("path,level\nmissing.txt,city\n", encoding="utf-8")
     res = cli("corpus", "-m", m)
     assert res.exit_code == 2 and "missing.txt: no such file" in res.stderr
