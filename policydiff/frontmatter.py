@@ -26,7 +26,8 @@ GENRES = ("工作要点", "实施方案", "工作方案", "实施意见", "指�
 _HAN_DIGIT = "〇○零一二三四五六七八九十"
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _HAN_DATE = re.compile(rf"([{_HAN_DIGIT}]{{4}})年([{_HAN_DIGIT}]{{1,3}})月([{_HAN_DIGIT}]{{1,3}})日")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*[\u4e00-\u9fff]?\s*\d{1,4}\s*号")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]"
+                         r"\s*[\u4e00-\u9fff]?\s*\d{1,4}\s*号")
 _ORDER = re.compile(r"(?:中华人民共和国)?([\u4e00-\u9fff]{2,30}?)令\s*[（(]?\s*第\s*(\d{1,4})\s*号\s*[）)]?")
 _ADOPTION = re.compile(r"^[（(]?\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(.*?)"
                        r"(通过|公布|修订|修正|批准|施行|发布|印发|颁布)")
@@ -144,7 +145,8 @@ def _title(lines: Sequence[str], scan: int) -> tuple[str, int]:
     head = "\n".join(lines[:scan])
     # a cover notice quotes the title of what it issues: 《X》已经…现予公布 / 关于印发X的通知
     m = (re.search(r"现将《([^《》\n]{4,80})》(?:印发|发布)", head)
-         or re.search(r"《([^《》\n]{4,80})》(?:修改|修订)?(?:已经|已于|经)[^。\n]{0,100}?(?:印发|公布|发布|施行)", head))
+         or re.search(r"《([^《》\n]{4,80})》(?:修改|修订)?(?:已经|已于|经)[^。\n]{0,100}?"
+                      r"(?:印发|公布|发布|施行)", head))
     notice = m.group(1) if m else ""
     if not notice and (m := re.search(r"关于印发(?:《)?([^\n]{4,80}?)(?:》)?的通知", head)):
         notice = m.group(1)
@@ -312,8 +314,8 @@ def read(lines: Sequence[str], text: str = "", path: str = "") -> FrontMatter:
         latest = max(main, key=lambda a: a[0])
         date = latest[0] or date
         if not issuer:
-            first = next((a for a in adoption if a[1] in ("通过", "公布", "发布", "颁布") and _issuer_from_adoption(a[2])),
-                         None)
+            enacted = [a for a in adoption if a[1] in ("通过", "公布", "发布", "颁布")]
+            first = next((a for a in enacted if _issuer_from_adoption(a[2])), None)
             if first is not None:
                 issuer = _issuer_from_adoption(first[2])
     first_line = next((t for t in head_lines if t), "")

@@ -15,10 +15,6 @@ from . import frontmatter, numbering, responsibility
 from .jurisdiction import mask
 from .model import Clean, Document, Item, Raw, Sentence, Span
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【（]\d{4}[〕\]］】）][\u4e00-\u9fff]?\d{1,4}号")
-DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-PLAN_KINDS = ("工作要点", "实施方案", "工作方案", "实施意见", "行动计划", "行动方案", "管理办法",
-              "实施细则", "工作安排", "意见", "方案", "计划", "办法", "细则", "条例", "规定", "要点", "通知")
 ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|"
                     r"[厅局委办])$")
 FOOTER_START = re.compile(r"^(?:抄送|抄报|印发|主送)[:：]|^\S{2,30}办公[厅室]\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
@@ -309,7 +305,8 @@ def _paragraph_nodes(lines: list[_Line], start: int, end: int) -> list[_Node]:
     return out or [_Node("paragraph", "", 0, 1, start, None, start)]
 
 
-def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontMatter, nodes: list[_Node], body_start: int,
+def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontMatter, nodes: list[_Node],
+              body_start: int,
               body_end: int, footer: str) -> Document:
     items: list[Item] = []
     sentences: list[Sentence] = []
