@@ -26,6 +26,8 @@ BENCH_SIZES ?= 100 300 1000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compare_bench.py
 	$(BIN)/python benchmarks/corpus_bench.py $(BENCH_SIZES)
+	$(BIN)/python scripts/outline_corpus.py
+	$(BIN)/python -m pytest -q -m slow tests/test_real_outline.py
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow tests/test_fuzz.py

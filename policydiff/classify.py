@@ -29,26 +29,33 @@ def _plain(text: str) -> str:
 
 
 def _clause(s: Sentence, masked: bool = False) -> str:
-    """A sentence without its responsibility note: the task itself."""
-    text = s.masked if masked else s.text
-    if s.note and text.endswith("）"):
-        idx = text.rfind("（", 0, len(text) - len(s.note) + 1)
-        if idx >= 0:
-            text = text[:idx]
-    return _plain(text)
+    """A sentence without its responsibility note: the task itself (masked after the note is cut)."""
+    text = s.text
+    if s.note and text.endswith(s.note):
+        text = text[: len(text) - len(s.note)]
+    return _plain(mask(text) if masked else text)
+
+
+def _unit_set(s: Sentence, masked: bool = False) -> frozenset[str]:
+    units = s.responsible or ((_plain(s.note),) if s.note else ())
+    return frozenset(_plain(mask(u)) if masked else _plain(u) for u in units)
 
 
 def responsible_change(p: Sentence, c: Sentence) -> str:
-    """How the responsibility note changed: none, same, localized, changed, added, removed."""
+    """How the responsibility note changed: none, same, localized, changed, added, removed.
+
+    Notes are compared as sets of units: the same units listed in another order are the same note;
+    省财政厅 → 市财政局 is localized.
+    """
     if not p.note and not c.note:
         return "none"
     if not c.note:
         return "removed"
     if not p.note:
         return "added"
-    if _plain(p.note) == _plain(c.note):
+    if _plain(p.note) == _plain(c.note) or _unit_set(p) == _unit_set(c):
         return "same"
-    if _plain(mask(p.note)) == _plain(mask(c.note)):
+    if _plain(mask(p.note)) == _plain(mask(c.note)) or _unit_set(p, True) == _unit_set(c, True):
         return "localized"
     return "changed"
 
@@ -142,7 +149,7 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
             score = 1.0 if rel in ("copied", "localized") else m.score
             note = responsible_change(p, c)
             evidence = m.evidence if note in ("none", "same") else f"{m.evidence}; responsible {note}"
-            pair = Pair(rel, moved, score, p, c, edits, evidence)
+            pair = Pair(rel, moved, score, p, c, edits, evidence, note)
         elif p is not None:
             pair = Pair("dropped", False, 0.0, p, None, (), "unmatched")
         else:

@@ -269,11 +269,53 @@ def _region_from_text(text: str, level: str) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+_TOC_HEAD = re.compile(r"^目\s*录$")
+_TOC_LINE = re.compile(r"^.{2,80}?(?:[…\.·．。\-—_]{2,}|\s{2,}|\t)\s*\d{1,3}$")
+
+
+def table_of_contents(lines: Sequence[str]) -> tuple[int, int] | None:
+    """Lines ``[start, end)`` of a table of contents (目录; dot leaders and page numbers), if any.
+
+    A TOC line ends in a page number after dot leaders (3.1 加快系统创新…….5); a TOC without page
+    numbers is the run of headings after 目录 that ends where its first heading repeats.
+    """
+    limit = min(len(lines), 400)
+    head = next((i for i in range(limit) if _TOC_HEAD.match(lines[i].strip())), None)
+    dotted = [i for i in range(limit) if _TOC_LINE.match(lines[i].strip())]
+    if len(dotted) >= 3:
+        start = head if head is not None and head < dotted[0] else dotted[0]
+        end = dotted[0]
+        for i in range(dotted[0], limit):
+            t = lines[i].strip()
+            if t and not _TOC_LINE.match(t):
+                if i - end > 3:
+                    break
+                continue
+            if t:
+                end = i
+        return start, end + 1
+    if head is None:
+        return None
+    listed: list[str] = []
+    for i in range(head + 1, limit):
+        t = re.sub(r"\s", "", lines[i])
+        if not t:
+            continue
+        if t in listed:
+            return head, i
+        if numbering.match(lines[i].strip()) is None or len(t) > 40:
+            return None
+        listed.append(t)
+    return None
+
+
 def read(lines: Sequence[str], text: str = "", path: str = "") -> FrontMatter:
     """Read the front matter of a document given as lines of normalized text."""
-    first_marker = next((i for i, line in enumerate(lines) if numbering.match(line)), len(lines))
-    scan = min(first_marker, 40, len(lines))
-    title, title_line = _title(lines, scan)
+    toc = table_of_contents(lines)
+    first_marker = next((i for i, line in enumerate(lines) if numbering.match(line)
+                         and not (toc and toc[0] <= i < toc[1])), len(lines))
+    scan = min(first_marker, 40 if not toc else max(40, toc[1] + 1), len(lines))
+    title, title_line = _title(lines, min(scan, toc[0]) if toc else scan)
     body = title_line + 1 if title_line >= 0 else 0
     doc_number = issuer = date = addressees = ""
     adoption: list[tuple[str, str, str]] = []  # (date, verb, who)
@@ -345,6 +387,8 @@ def read(lines: Sequence[str], text: str = "", path: str = "") -> FrontMatter:
             year = int(m.group(1))
             if m.group(2):
                 date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    if toc and toc[0] >= body - 1 and toc[0] <= first_marker:
+        body = max(body, toc[1])  # the table of contents is front matter, never the outline
     return FrontMatter(title, doc_number, issuer, date, addressees, body, level, region, year)
 
 

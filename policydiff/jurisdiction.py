@@ -15,6 +15,7 @@ from .rules import load_table
 
 LEVEL_WORDS = {"省", "市", "县", "区", "镇", "省级", "市级", "县级", "区级", "全省", "全市", "全区", "全县"}
 PLACEHOLDERS = "\ue001\ue002\ue003\ue004\ue005"
+_LEVEL = "\ue001"
 _PLACE = "\ue002"
 
 
@@ -42,12 +43,24 @@ def _rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _bare_re() -> re.Pattern[str]:
+    words = sorted((row[0] for row in load_table("level_compounds.tsv")), key=len, reverse=True)
+    return re.compile("(" + "|".join(map(re.escape, words)) + ")|[省市区县镇乡](?=[\u4e00-\u9fff])")
+
+
 def mask(text: str) -> str:
-    """Text with jurisdiction words replaced by placeholders (see ``rules/jurisdiction.tsv``)."""
+    """Text with jurisdiction words replaced by placeholders (see ``rules/jurisdiction.tsv``).
+
+    Place names first, then the rules of ``jurisdiction.tsv`` in order; then a level character
+    left standing before a noun (省公共资源交易目录) unless it belongs to a word such as 市场
+    (``level_compounds.tsv``); last, level words and place names merge into one token.
+    """
     text = _place_re().sub(_PLACE, text)
     for pattern, repl in _rules():
         text = pattern.sub(repl, text)
-    return text
+    text = _bare_re().sub(lambda m: m.group(1) or _PLACE, text)
+    return text.replace(_LEVEL, _PLACE)
 
 
 def is_jurisdiction_change(old: str, new: str) -> bool:

@@ -66,6 +66,8 @@ class Sentence:
     responsible: tuple[str, ...]
     span: Span
     note: str = ""  # the responsibility note as printed, part of ``text``
+    lead: tuple[str, ...] = ()  # units the note makes responsible (牵头 / 责任单位)
+    support: tuple[str, ...] = ()  # units that cooperate (配合 / 参与 / 配合单位)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Pair:
     child: Sentence | None
     edits: tuple[Edit, ...] = ()
     evidence: str = ""  # which pass matched it: exact, masked, outline, rescue, split, merge
+    note_change: str = ""  # responsibility note: none | same | localized | changed | added | removed
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,19 @@ def _sentence_ref(doc: Document, s: Sentence | None) -> dict[str, Any] | None:
         return None
     item = doc.item(s.item_id)
     return {"id": s.id, "item": item.path, "text": s.text}
+
+
+def _responsible(p: Pair) -> dict[str, Any] | None:
+    """The responsibility notes of a pair as data: units of each side and how they changed."""
+    sides = [s for s in (p.parent, p.child) if s is not None]
+    if not any(s.note for s in sides):
+        return None
+
+    def units(s: Sentence | None) -> dict[str, list[str]] | None:
+        return {"lead": list(s.lead), "support": list(s.support)} if s is not None and s.note else None
+
+    change = p.note_change or ("removed" if p.child is None else "added" if p.parent is None else "none")
+    return {"parent": units(p.parent), "child": units(p.child), "relation": change}
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,7 @@ class Comparison:
                     "parent": _sentence_ref(self.parent, p.parent),
                     "child": _sentence_ref(self.child, p.child),
                     "evidence": p.evidence,
+                    "responsible": _responsible(p),
                     "edits": [
                         {"op": e.op, "old": e.old, "new": e.new, "localized": e.localized}
                         for e in p.edits

@@ -190,13 +190,15 @@ def _continues(line: str, nxt: str, width: int = 45) -> bool:
         return False
     if numbering.match(nxt) is not None or _HEAD_LINE.match(nxt):
         return False
-    if line[-1] in "。；！？”" and nxt.startswith("（") and nxt.endswith("）") and \
-            responsibility.is_note(nxt[1:-1]):
+    if line[-1] in "。；！？”" and nxt.startswith("（") and responsibility.is_note(nxt[1:].removesuffix("）")):
         return True  # a responsibility note pushed onto its own line
-    if line[-1] in TERMINAL:
-        return False
     if any(line.count(a) > line.count(b) for a, b in _UNCLOSED):
         return True  # 《智 / 能网联汽车…》: a title or bracket broken off
+    if line[-1] in "”’）)" and len(line) >= width and len(line) > 1 and line[-2] not in "。；！？" and \
+            not (line[-1] == "）" and responsibility.is_note(line[line.rfind("（") + 1 : -1])):
+        return True  # a full-width line that happens to end in ”/）: the page wrapped there
+    if line[-1] in TERMINAL:
+        return False
     marker = numbering.match(line)
     if marker is not None and marker.kind in ("article", "section_article"):
         return True  # an article is body text, never a heading: 第一条 为贯彻…

@@ -279,7 +279,7 @@ def segment(clean: Clean, raw: Raw | None = None) -> Document:
         else:
             b.outline(after_title)
     nodes = b.nodes
-    if not nodes or nodes[0].start > body_start:
+    if not nodes or text[body_start : nodes[0].start].strip():
         # text before the first numbered item: the preamble (总体要求…), or a plan without numbering
         pre_end = nodes[0].start if nodes else body_end
         pre_nodes = _paragraph_nodes(lines, body_start, pre_end) if not nodes else [
@@ -294,6 +294,15 @@ def segment(clean: Clean, raw: Raw | None = None) -> Document:
     nodes[0].start = min(nodes[0].start, body_start)
     _number_paths(nodes)
     return _assemble(text, clean, raw, info, nodes, body_start, body_end, footer)
+
+
+def _in_article(nodes: list[_Node], node: _Node) -> bool:
+    n: _Node | None = node
+    while n is not None:
+        if n.kind == "article":
+            return True
+        n = nodes[n.parent] if n.parent is not None else None
+    return False
 
 
 def _paragraph_nodes(lines: list[_Line], start: int, end: int) -> list[_Node]:
@@ -323,6 +332,9 @@ def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontM
             title_end = node.marker_end
         elif node.kind in ("preamble", "paragraph"):
             spans = _sentences(text, start, end)
+        elif _in_article(nodes, node):
+            # 第X条 and its enumerated sub-items （一）… are text, never headings: 「本条例自…起施行。」
+            spans.extend(_sentences(text, node.marker_end, end))
         else:
             title_end = _split_title(text, node.marker_end, end)
             if title_end > node.marker_end:
@@ -337,6 +349,8 @@ def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontM
         merged: list[tuple[int, int, int, int]] = []
         for sp in spans:
             s, e, ns, ne = sp
+            if ns == e == ne and responsibility.is_note_sentence(text[s:e]):
+                ns, sp = s, (s, e, s, e)  # 责任单位：省财政厅、省金融监管局。 is the note of the task before it
             if merged and ns == s and ne == e:  # a note standing alone belongs to the sentence before it
                 ps, _pe, _pns, _pne = merged[-1]
                 merged[-1] = (ps, e, ns, ne)
@@ -345,8 +359,9 @@ def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontM
         for s, e, ns, ne in merged:
             sent = text[s:e]
             note = text[ns:ne]
-            units = responsibility.units(note) if note else node.table_units
-            sentences.append(Sentence(f"s{len(sentences) + 1}", ids[k], sent, mask(sent), units, Span(s, e), note))
+            lead, support = responsibility.roles(note) if note else (node.table_units, ())
+            sentences.append(Sentence(f"s{len(sentences) + 1}", ids[k], sent, mask(sent), lead + support,
+                                      Span(s, e), note, lead, support))
     return Document(
         path=raw.path if raw else "<text>",
         title=info.title,
