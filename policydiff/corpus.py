@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, regions
+from . import __version__, citations, regions
 from .errors import InputError
 from .frontmatter import canonical_level
 from .model import LEVELS, Document
@@ -35,6 +35,7 @@ CONFIDENT_SCORE = 0.5  # share of the child's clauses derived from the parent
 CONFIDENT_MARGIN = 0.1  # lead over the runner-up
 DUPLICATE_SCORE = 0.97  # same level, this share copied both ways: the same plan
 NEAREST_SLACK = 0.05  # candidates this close to the best count as equally good
+CONFIDENT_COVER = 0.25  # share of the parent's tasks the child covers (adapted included), no citation
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,30 @@ class Discovery:
     score: float
     margin: float
     confident: bool
-    source: str  # manifest | discovered | duplicate | none
+    source: str  # manifest | cited | discovered | duplicate | none
     runner_up: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a parent was chosen (or why none was): every figure the decision used."""
+
+    reason: str  # cited | content | manifest | duplicate | no-candidate | weak-content | no-margin
+    citation: str = ""  # the sentence that cites the parent, as printed
+    role: str = ""  # basis | implements | mention
+    resolved_by: str = ""  # doc_number | title | fuzzy
+    covers: float = 0.0  # share of the parent's tasks the child keeps (copied, localized or adapted)
+    derived: float = 0.0  # share of the child's clauses with a counterpart in the parent
+    level: str = ""  # the parent's level
+    year: int | None = None  # the parent's year
+    runner_up: str | None = None
+    runner_up_covers: float = 0.0
+    margin: float = 0.0
+    versions: tuple[str, ...] = ()  # earlier versions of this document (same issuer and title)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
 def read_manifest(path: str | os.PathLike[str]) -> list[Entry]:
@@ -271,8 +294,56 @@ def _encloses(parent_region: str, child_region: str) -> bool:
     return bool(parent_region and child_region) and regions.encloses(parent_region, child_region)
 
 
-def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, list[str]]:
-    """For each plan, possible parents (higher level, same or earlier year) and same-level twins."""
+def _older_or_same(parent: Entry, child: Entry) -> bool:
+    return not (child.year and parent.year and parent.year > child.year)
+
+
+def _higher(parent: Entry, child: Entry) -> bool:
+    po, pe = _level_rank(parent.level), _level_rank(child.level)
+    return po is not None and (pe is None or po < pe)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What the documents of a corpus say about each other before any comparison."""
+
+    cites: dict[str, tuple[tuple[citations.Citation, str | None, str], ...]]  # (citation, path, by)
+    versions: dict[str, tuple[str, ...]]  # a document → its earlier versions (same title, region)
+
+
+def read_lineage(entries: list[Entry], docs: dict[str, Document]) -> Lineage:
+    """Citations resolved against the corpus, and versions of one document (北京 2020 → 北京 2024)."""
+    index = citations.Index((e.path, docs[e.path]) for e in entries)
+    cites = {}
+    for e in entries:
+        out = []
+        for c in citations.extract(docs[e.path]):
+            r = index.resolve(c, e.path)
+            out.append((c, r.path if r else None, r.by if r else ""))
+        cites[e.path] = tuple(out)
+    families: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        key = citations.title_key(docs[e.path].title)
+        if key:
+            families.setdefault((key, e.region), []).append(e)
+    versions: dict[str, tuple[str, ...]] = {}
+    for fam in families.values():
+        if len(fam) < 2:
+            continue
+        for e in fam:
+            earlier = [o.path for o in fam if o.path != e.path and o.year and e.year and o.year < e.year]
+            if earlier:
+                versions[e.path] = tuple(sorted(earlier))
+    return Lineage(cites, versions)
+
+
+def candidates(entries: list[Entry], docs: dict[str, Document], lineage: Lineage | None = None) -> dict[str, list[str]]:
+    """For each plan, possible parents (higher level, same or earlier year) and same-level twins.
+
+    Three sources, none quadratic in compares: documents it cites (resolved by 文号 or title),
+    MinHash/LSH neighbours, and plans of enclosing regions (national plans enclose every region).
+    Cited documents come first; the rest are ranked by estimated Jaccard similarity.
+    """
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -287,23 +358,38 @@ def candidates(entries: list[Entry], docs: dict[str, Document]) -> dict[str, lis
             by_region.setdefault(e.region, []).append(e.path)
     out: dict[str, list[str]] = {}
     for e in entries:
+        versions = set(lineage.versions.get(e.path, ())) if lineage else set()
+        # a cited law may be in the corpus only in a later revision: it existed when it was cited
+        cited = [path for c, path, _by in (lineage.cites.get(e.path, ()) if lineage else ())
+                 if path and path != e.path and path not in versions and c.role != "mention"
+                 and (_older_or_same(meta[path], e) or (docs[path].first_year or 9999) <= (e.year or 0))
+                 and (_higher(meta[path], e) or meta[path].level == e.level)]
         found = set(lsh.query(hashes[e.path])) - {e.path}
         # plans of an enclosing region are candidates even when their text drifted (looked up
         # through the gazetteer, not by testing every plan: that would be quadratic)
-        for name in regions.enclosing_names(e.region):
+        for name in regions.enclosing_names(e.region) | ({"全国"} if e.region != "全国" else set()):
             found |= {o for o in by_region.get(name, ()) if o != e.path}
         keep = []
-        for o in sorted(found):
+        for o in sorted(found - set(cited) - versions):
             po, pe = _level_rank(meta[o].level), _level_rank(e.level)
             if po is None or (pe is not None and po > pe):
                 continue  # a plan whose own level is unknown may descend from any level
-            if e.year and meta[o].year and meta[o].year > e.year:
+            if not _older_or_same(meta[o], e):
                 continue
             keep.append(o)
         keep.sort(key=lambda o: (-hashes[e.path].jaccard(hashes[o]) - (0.5 if _encloses(meta[o].region, e.region)
                                                                       else 0), o))
-        out[e.path] = keep
+        out[e.path] = list(dict.fromkeys(cited)) + keep
     return out
+
+
+def task_coverage(parent: Document, result: PairResult) -> float:
+    """Share of the parent's tasks (items with clauses) of which the child keeps at least one clause."""
+    kept = {sid for rel, _m, _s, sid, _c in result.pairs if sid is not None and rel != "dropped"}
+    tasks: dict[str, bool] = {}
+    for sent in parent.sentences:
+        tasks[sent.item_id] = tasks.get(sent.item_id, False) or sent.id in kept
+    return round(sum(tasks.values()) / len(tasks), 4) if tasks else 0.0
 
 
 @dataclass
@@ -316,6 +402,7 @@ class Corpus:
     results: dict[tuple[str, str], PairResult]
     graph: Any = None
     cache: Cache = field(default_factory=lambda: Cache(None))
+    lineage: Lineage = field(default_factory=lambda: Lineage({}, {}))
 
     @classmethod
     def from_manifest(cls, manifest: str | os.PathLike[str], **kw: Any) -> Corpus:
@@ -344,12 +431,14 @@ class Corpus:
             if e.parent and e.parent not in by_path:
                 raise InputError(e.path, f"parent {e.parent} is not in the manifest")
         cache = Cache(cache_dir)
-        cands = candidates(entries, docs) if discover else {e.path: [] for e in entries}
+        lineage = read_lineage(entries, docs) if discover else Lineage({}, {})
+        cands = candidates(entries, docs, lineage) if discover else {e.path: [] for e in entries}
+        confirm = {e.path: _to_confirm(e, cands[e.path], lineage) for e in entries}
         pairs = set()
         for e in entries:
             if e.parent:
                 pairs.add((e.parent, e.path))
-            for o in cands[e.path][:CONFIRM_TOP]:
+            for o in confirm[e.path]:
                 pairs.add((o, e.path))
         results = run_pairs(sorted(pairs), jobs, scheduler, address, cache, progress)
         from .normalize import is_traditional
@@ -357,14 +446,16 @@ class Corpus:
         # of two twins the original stays: a plan in simplified script before a converted one,
         # then manifest order
         order = {e.path: (is_traditional(docs[e.path].source), n) for n, e in enumerate(entries)}
-        discoveries = {e.path: _decide(e, cands[e.path][:CONFIRM_TOP], results, by_path, order) for e in entries}
+        covers = {k: task_coverage(docs[k[0]], r) for k, r in results.items()}
+        discoveries = {e.path: _decide(e, confirm[e.path], results, covers, by_path, order, lineage)
+                       for e in entries}
         # a duplicate (the same plan twice) is no one's parent: decide again without them
         twins = {p for p, d in discoveries.items() if d.source == "duplicate"}
         for e in entries:
-            if discoveries[e.path].source != "duplicate" and any(o in twins for o in cands[e.path][:CONFIRM_TOP]):
-                kept = [o for o in cands[e.path] if o not in twins][:CONFIRM_TOP]
-                discoveries[e.path] = _decide(e, kept, results, by_path, order)
-        corpus = cls(entries, docs, discoveries, results, None, cache)
+            if discoveries[e.path].source != "duplicate" and any(o in twins for o in confirm[e.path]):
+                kept = [o for o in confirm[e.path] if o not in twins]
+                discoveries[e.path] = _decide(e, kept, results, covers, by_path, order, lineage)
+        corpus = cls(entries, docs, discoveries, results, None, cache, lineage)
         corpus.graph = build_graph(corpus)
         return corpus
 
@@ -408,7 +499,12 @@ class Corpus:
                           "year": e.year, "doc_number": e.doc_number,
                           "parent": rel(d.parent) if d.parent else None, "source": d.source,
                           "score": d.score, "margin": d.margin, "confident": d.confident,
-                          "runner_up": rel(d.runner_up) if d.runner_up else None})
+                          "runner_up": rel(d.runner_up) if d.runner_up else None,
+                          "evidence": _rel_evidence(d.evidence, rel),
+                          "versions": [rel(v) for v in self.lineage.versions.get(e.path, ())],
+                          "cites": [{"title": c.title, "issuer": c.issuer, "doc_number": c.doc_number,
+                                     "role": c.role, "resolved": rel(path) if path else None, "by": by}
+                                    for c, path, by in self.lineage.cites.get(e.path, ())]})
         comparisons = [{"parent": rel(p), "child": rel(c), "summary": r.summary, "derived": r.derived}
                        for (p, c), r in sorted(self.results.items())]
         return {"plans": plans, "comparisons": comparisons}
@@ -420,8 +516,34 @@ def _fill(e: Entry, doc: Document) -> Entry:
                  e.doc_number or doc.doc_number, e.parent)
 
 
-def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry],
-            order: dict[str, tuple[bool, int]]) -> Discovery:
+def _to_confirm(e: Entry, cands: list[str], lineage: Lineage) -> list[str]:
+    """The candidates worth a full compare: every cited one (at most 3), then the best CONFIRM_TOP others."""
+    cited = {path for _c, path, _by in lineage.cites.get(e.path, ()) if path}
+    first = [o for o in cands if o in cited][:3]
+    return first + [o for o in cands if o not in cited][:CONFIRM_TOP]
+
+
+def _rel_evidence(ev: Evidence | None, rel: Callable[[str], str]) -> dict[str, Any] | None:
+    if ev is None:
+        return None
+    out = ev.to_dict()
+    out["runner_up"] = rel(ev.runner_up) if ev.runner_up else None
+    out["versions"] = [rel(v) for v in ev.versions]
+    return out
+
+
+def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: dict[str, Entry],
+            order: dict[str, tuple[bool, int]], lineage: Lineage | None = None) -> Discovery:
+    """Choose a plan's parent from all the evidence; see DESIGN.md (parent decision).
+
+    A resolved citation (legal basis or implementation) of an older document of a higher level
+    (or of the same level, for a 细则 of its 条例) decides, nearest level first: a city citing the
+    national law and its province's 条例 descends from the province. Without one, content decides:
+    the candidate whose tasks the child covers most, adapted ones included, if it covers enough
+    and leads the runner-up. Later versions of the same document are versions, never parents.
+    """
+    lineage = lineage or Lineage({}, {})
+    versions = lineage.versions.get(e.path, ())
     scored = []
     for o in cands:
         r = results.get((o, e.path))
@@ -432,16 +554,41 @@ def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry]
     for score, o, r in scored:
         same = by_path[o].level == e.level
         if same and r.summary["coverage"] >= DUPLICATE_SCORE and score >= DUPLICATE_SCORE and order[o] < order[e.path]:
-            return Discovery(e.path, o, score, 1.0, True, "duplicate")
-    higher = [(sc, o) for sc, o, _r in scored if _level_rank(by_path[o].level) != _level_rank(e.level)]
+            return Discovery(e.path, o, score, 1.0, True, "duplicate", evidence=Evidence("duplicate", derived=score))
+
+    def cover(o: str) -> float:
+        return covers.get((o, e.path), 0.0)
+
+    def derived(o: str) -> float:
+        r = results.get((o, e.path))
+        return r.derived if r is not None else 0.0
+
+    higher = [(cover(o), o) for _sc, o, _r in scored if _higher(by_path[o], e) and o not in versions]
+    higher.sort(key=lambda x: (-x[0], x[1]))
     if e.parent:
-        r = results[(e.parent, e.path)]
         runner = next(((sc, o) for sc, o in higher if o != e.parent and not _encloses(by_path[o].region,
                                                                                    by_path[e.parent].region)),
                       (0.0, None))
-        return Discovery(e.path, e.parent, r.derived, round(r.derived - runner[0], 4), True, "manifest", runner[1])
+        ev = Evidence("manifest", covers=cover(e.parent), derived=derived(e.parent), level=by_path[e.parent].level,
+                      year=by_path[e.parent].year, runner_up=runner[1], runner_up_covers=runner[0],
+                      margin=round(cover(e.parent) - runner[0], 4), versions=versions)
+        return Discovery(e.path, e.parent, cover(e.parent), ev.margin, True, "manifest", runner[1], ev)
+    cited = []
+    for c, path, by in lineage.cites.get(e.path, ()):
+        if path and path in cands and c.role != "mention" and path not in versions:
+            cited.append((c, path, by))
+    if cited:
+        # nearest level first, then the newest: the province's 条例 before the national law
+        c, best, by = max(cited, key=lambda x: (_level_rank(by_path[x[1]].level) or 0, by_path[x[1]].year or 0,
+                                                 ("basis", "implements").index(x[0].role) * -1))
+        others = [(cover(o), o) for _c, o, _b in cited if o != best] or [x for x in higher if x[1] != best]
+        runner_c, runner = max(others, default=(0.0, None))
+        ev = Evidence("cited", c.quote[:300], c.role, by, cover(best), derived(best), by_path[best].level,
+                      by_path[best].year, runner, runner_c, round(cover(best) - runner_c, 4), versions)
+        return Discovery(e.path, best, cover(best), ev.margin, True, "cited", runner, ev)
     if not higher:
-        return Discovery(e.path, None, 0.0, 0.0, False, "none")
+        return Discovery(e.path, None, 0.0, 0.0, False, "none",
+                         evidence=Evidence("no-candidate", versions=versions))
     top = higher[0][0]
     # the grandparent resembles the child too: among near-best candidates take the nearest level
     near = [(sc, o) for sc, o in higher if sc >= top - NEAREST_SLACK]
@@ -450,7 +597,12 @@ def _decide(e: Entry, cands: list[str], results: dict, by_path: dict[str, Entry]
     runner_s, runner = rivals[0] if rivals else (0.0, None)
     margin = round(best_s - runner_s, 4)
     # the gazetteer is evidence too: a plan of the enclosing region needs only to lead, not by a margin
-    enclosing = _encloses(by_path[best].region, e.region)
-    confident = best_s >= CONFIDENT_SCORE and (margin >= CONFIDENT_MARGIN or (enclosing and margin > 0))
+    enclosing = _encloses(by_path[best].region, e.region) or by_path[best].region == "全国"
+    strong = best_s >= CONFIDENT_COVER
+    confident = strong and (margin >= CONFIDENT_MARGIN or (enclosing and margin > 0))
+    reason = "content" if confident else ("weak-content" if not strong else "no-margin")
+    ev = Evidence(reason, covers=best_s, derived=derived(best), level=by_path[best].level, year=by_path[best].year,
+                  runner_up=runner if confident else best, runner_up_covers=runner_s if confident else best_s,
+                  margin=margin, versions=versions)
     return Discovery(e.path, best if confident else None, best_s, margin, confident,
-                     "discovered" if confident else "none", runner if confident else best)
+                     "discovered" if confident else "none", runner if confident else best, ev)

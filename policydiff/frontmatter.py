@@ -56,6 +56,7 @@ class FrontMatter:
     level: str = ""
     region: str = ""
     year: int | None = None
+    first_year: int | None = None  # the first adoption of a revised text (1987 for a law revised in 2018)
 
 
 @functools.lru_cache(maxsize=1)
@@ -387,9 +388,11 @@ def read(lines: Sequence[str], text: str = "", path: str = "") -> FrontMatter:
             year = int(m.group(1))
             if m.group(2):
                 date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    dated = [a[0] for a in adoption if a[0]]
+    first_year = int(min(dated)[:4]) if dated else year
     if toc and toc[0] >= body - 1 and toc[0] <= first_marker:
         body = max(body, toc[1])  # the table of contents is front matter, never the outline
-    return FrontMatter(title, doc_number, issuer, date, addressees, body, level, region, year)
+    return FrontMatter(title, doc_number, issuer, date, addressees, body, level, region, year, first_year)
 
 
 def _level_region(issuer: str, title: str, doc_number: str, text: str) -> tuple[str, str]:

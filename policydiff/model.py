@@ -91,6 +91,7 @@ class Document:
     footer: str = ""
     origin: Sequence[int] = field(default=(), repr=False)
     source: str = field(default="", repr=False)
+    first_year: int | None = None  # first adoption, when this text is a later revision
 
     def item(self, item_id: str) -> Item:
         """The item with this id."""

@@ -371,6 +371,7 @@ def _assemble(text: str, clean: Clean, raw: Raw | None, info: frontmatter.FrontM
         level=info.level,
         region=info.region,
         year=info.year,
+        first_year=info.first_year,
         items=tuple(items),
         sentences=tuple(sentences),
         text=text,
