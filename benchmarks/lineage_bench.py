@@ -43,7 +43,8 @@ def main() -> int:
     corpus = Corpus.from_files(sorted(str(LINEAGE / p) for p in truth()), jobs=2)
     res = evaluate(corpus)
     for path, want, got, source, ok in res["rows"]:
-        print(f"{'ok ' if ok else 'BAD'} {path[:58]:<58} want {want[:40] or '(root)':<40} got {got[:40] or '-':<40} {source}")
+        mark = "ok " if ok else "BAD"
+        print(f"{mark} {path[:58]:<58} want {want[:40] or '(root)':<40} got {got[:40] or '-':<40} {source}")
     print(f"true parents found {res['found']}/{res['true_links']}, false parents {res['false']}, "
           f"{time.perf_counter() - t0:.1f} s")
     return 0
