@@ -11,13 +11,23 @@ Library API::
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .errors import InputError, PolicydiffError
 from .model import Comparison, Document, Item, Pair, Sentence
 
 __version__ = "0.1.0"
 __all__ = ["load", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
-           "PolicydiffError", "__version__"]
+           "PolicydiffError", "Thresholds", "__version__"]
+
+
+def __getattr__(name: str):
+    # Thresholds lives with the aligner; importing it eagerly would load numpy for every command
+    if name == "Thresholds":
+        from .align import Thresholds
+
+        return Thresholds
+    raise AttributeError(name)
 
 
 def load(source: str | os.PathLike[str] | Document, encoding: str | None = None) -> Document:
@@ -37,8 +47,12 @@ def load(source: str | os.PathLike[str] | Document, encoding: str | None = None)
 
 
 def compare(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[str] | Document,
-            granularity: str = "sentence") -> Comparison:
-    """Compare a parent plan with a child plan: what was copied, localized, adapted, dropped, added."""
+            granularity: str = "sentence", thresholds: Any = None) -> Comparison:
+    """Compare a parent plan with a child plan: what was copied, localized, adapted, dropped, added.
+
+    ``thresholds`` (a :class:`policydiff.Thresholds`) holds every number the aligner uses.
+    """
+    from .align import DEFAULT
     from .classify import classify
 
-    return classify(load(parent), load(child), granularity=granularity)
+    return classify(load(parent), load(child), granularity=granularity, thresholds=thresholds or DEFAULT)

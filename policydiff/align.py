@@ -36,11 +36,23 @@ class Thresholds:
     short_len: int = 24
     partial_weight: float = 0.8  # inside items: partial_ratio × this competes with the plain ratio
     partial_min_len: int = 10
+    partial_content: float = 0.25  # … and only when the pair's content overlap reaches this
     rescue: float = 0.72  # a sentence matched anywhere in the document (moved)
     rescue_item: float = 0.62  # an unaligned item matched anywhere (a moved item)
     split_gain: float = 0.04  # a split/merge must raise the pair's score at least this much
     split_piece: float = 0.5  # the extra piece must itself look like part of the other side (partial_ratio)
     split_min_len: int = 4  # and have at least this many characters
+    merge_contained: float = 0.85  # a clause merged with a non-neighbour: this share of it is in the merged one
+    merge_min_len: int = 12  # … and it has at least this many characters
+    content_weight: float = 1.0  # IDF-weighted bigram cosine × this competes with the character ratio
+    content_veto: float = 0.10  # below this content overlap a pair is a distractor, whatever its ratio
+    content_veto_len: int = 12  # the veto applies when both clauses are at least this long
+    contained_weight: float = 0.8  # a condensed clause: containment × this competes with the ratio
+    contained_min_len: int = 8  # … when the shorter clause has at least this many characters
+    reorder: float = 0.45  # inside aligned items, a leftover pair matched out of order
+    rescue_content: float = 0.55  # a moved clause matched anywhere on content overlap alone
+    sequence: float = 0.30  # leftovers of both documents aligned in document order (restructured outlines)
+    sequence_content: float = 0.25  # … when they also share this much content (IDF-weighted)
 
 
 DEFAULT = Thresholds()
@@ -64,7 +76,9 @@ class Match:
     parent: int | None  # index into parent.sentences
     child: int | None
     score: float
-    evidence: str
+    evidence: str  # the pass: outline | reorder | sequence | rescue | split | merge | unmatched
+    runner_up: float = 0.0
+    content: float = 0.0
 
 
 @dataclass
@@ -81,6 +95,57 @@ def _scores(a: list[str], b: list[str]) -> np.ndarray:
     if not a or not b:
         return np.zeros((len(a), len(b)))
     return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+
+
+def _bigrams(s: str) -> list[str]:
+    return [s[i : i + 2] for i in range(len(s) - 1)] or ([s] if s else [])
+
+
+def content_scores(a: list[str], b: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Content overlap of every clause pair: (cosine, containment) of IDF-weighted character bigrams.
+
+    IDF is taken over the clauses of both documents, so frame words (各级各部门要…加强…工作) that
+    occur in many clauses weigh little and the rare content words of a clause decide: a reworded
+    clause still matches, a distractor does not. Containment is the weighted share of the shorter
+    clause's bigrams found in the longer one: a condensed clause kept inside a longer one.
+    """
+    if not a or not b:
+        z = np.zeros((len(a), len(b)), dtype=np.float32)
+        return z, z
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(a + b):
+        counts: dict[int, int] = {}
+        for g in _bigrams(text):
+            k = vocab.setdefault(g, len(vocab))
+            counts[k] = counts.get(k, 0) + 1
+        for k, n in counts.items():
+            rows.append(r)
+            cols.append(k)
+            vals.append(float(n))
+    tf = sparse.csr_matrix((vals, (rows, cols)), shape=(len(a) + len(b), len(vocab)))
+    df = np.bincount(tf.indices, minlength=len(vocab))
+    # 20 pseudo-clauses that share nothing: in a plan of three clauses a shared bigram is not a frame word
+    idf = np.log((tf.shape[0] + 21) / (df + 0.5))
+    w = tf.multiply(idf).tocsr()
+    norms = np.sqrt(np.asarray(w.multiply(w).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    unit = sparse.diags(1 / norms) @ w
+    cosine = np.asarray((unit[: len(a)] @ unit[len(a) :].T).todense(), dtype=np.float32)
+    present = (tf > 0).astype(np.float32)
+    weight = present.multiply(idf).tocsr()
+    mass = np.asarray(weight.sum(axis=1)).ravel()
+    mass[mass == 0] = 1.0
+    shared = np.asarray((weight[: len(a)] @ present[len(a) :].T).todense(), dtype=np.float32)
+    a_in_b = shared / mass[: len(a), None]
+    shared_b = np.asarray((present[: len(a)] @ weight[len(a) :].T).todense(), dtype=np.float32)
+    b_in_a = shared_b / mass[None, len(a) :]
+    la = np.array([len(x) for x in a])[:, None]
+    lb = np.array([len(x) for x in b])[None, :]
+    containment = np.where(la <= lb, a_in_b, b_in_a).astype(np.float32)
+    return cosine, containment
 
 
 def _partial(pc: list[str], cc: list[str], rows: list[int], cols: list[int], t: Thresholds) -> np.ndarray:
@@ -148,7 +213,14 @@ def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignme
     """Align two segmented plans."""
     pc = [core(s) for s in parent.sentences]
     cc = [core(s) for s in child.sentences]
-    sent = _scores(pc, cc)
+    ratio = _scores(pc, cc)
+    content, contained = content_scores(pc, cc)
+    long_pair = np.outer([len(x) >= t.content_veto_len for x in pc], [len(x) >= t.content_veto_len for x in cc])
+    veto = long_pair & (content < t.content_veto)
+    shorter = np.minimum.outer(np.array([len(x) for x in pc]), np.array([len(x) for x in cc]))
+    kept_inside = np.where((shorter >= t.contained_min_len) & (content >= t.partial_content),
+                           contained * t.contained_weight, 0.0)
+    sent = np.where(veto, 0.0, np.maximum(np.maximum(ratio, content * t.content_weight), kept_inside))
     item_score = _item_scores(parent, child, pc, cc, t)
 
     pairs = _dp(item_score - t.item)
@@ -184,16 +256,37 @@ def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignme
         cols = c_sents.get(ci, [])
         if not rows or not cols:
             continue
-        sub = np.maximum(sent[np.ix_(rows, cols)], _partial(pc, cc, rows, cols, t))
+        # a clause cut short (partial match) must share content too, or frame words pair up
+        partial = np.where(content[np.ix_(rows, cols)] >= t.partial_content, _partial(pc, cc, rows, cols, t), 0.0)
+        sub = np.maximum(sent[np.ix_(rows, cols)], partial)
+        sub = np.where(veto[np.ix_(rows, cols)], 0.0, sub)
         short = np.outer([len(pc[r]) < t.short_len for r in rows], [len(cc[c]) < t.short_len for c in cols])
         gain = sub - np.where(short, t.sentence_short, t.sentence)
         for a, b in _dp(gain):
             take(rows[a], cols[b], float(sub[a, b]), "outline")
+        # a second, order-free pass: clauses reordered inside the item
+        left_r = [k for k, r in enumerate(rows) if r not in matched_p]
+        left_c = [k for k, c in enumerate(cols) if c not in matched_c]
+        for a, b in _greedy(sub, left_r, left_c, t.reorder):
+            take(rows[a], cols[b], float(sub[a, b]), "reorder")
+
+    # restructured outlines: what the item pass left is aligned again in document order, across items
+    free_p = [i for i in range(len(pc)) if i not in matched_p]
+    free_c = [j for j in range(len(cc)) if j not in matched_c]
+    if free_p and free_c:
+        sub = np.where(content[np.ix_(free_p, free_c)] >= t.sequence_content, sent[np.ix_(free_p, free_c)], 0.0)
+        for a, b in _dp(sub - t.sequence):
+            take(free_p[a], free_c[b], float(sub[a, b]), "sequence")
 
     # rescue: leftovers matched anywhere
     free_p = [i for i in range(len(pc)) if i not in matched_p]
     free_c = [j for j in range(len(cc)) if j not in matched_c]
     for i, j in _greedy(sent, free_p, free_c, t.rescue):
+        take(i, j, float(sent[i, j]), "rescue")
+    # reworded moves: content overlap alone, the character ratio being low after rewording
+    free_p = [i for i in range(len(pc)) if i not in matched_p]
+    free_c = [j for j in range(len(cc)) if j not in matched_c]
+    for i, j in _greedy(np.where(veto, 0.0, content), free_p, free_c, t.rescue_content):
         take(i, j, float(sent[i, j]), "rescue")
 
     matches = list(matched_p.values())
@@ -202,6 +295,16 @@ def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignme
     covered_c = {m.child for m in matches}
     matches += [Match(i, None, 0.0, "unmatched") for i in range(len(pc)) if i not in covered_p]
     matches += [Match(None, j, 0.0, "unmatched") for j in range(len(cc)) if j not in covered_c]
+    for m in matches:  # the runner-up: the best other counterpart either clause had
+        if m.parent is not None and m.child is not None:
+            row, col = sent[m.parent].copy(), sent[:, m.child].copy()
+            row[m.child] = col[m.parent] = -1.0
+            m.runner_up = float(max(row.max(initial=0.0), col.max(initial=0.0)))
+            m.content = float(content[m.parent, m.child])
+        elif m.parent is not None:
+            m.runner_up = float(sent[m.parent].max(initial=0.0))
+        else:
+            m.runner_up = float(sent[:, m.child].max(initial=0.0))
     item_pairs = [(i, j, float(item_score[i, j])) for i, j in sorted(items_aligned.items())]
     aligned_c = set(items_aligned.values())
     item_pairs += [(i, None, 0.0) for i in range(len(parent.items)) if i not in items_aligned]
@@ -260,4 +363,24 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                 out.append(build(k, o, together))
                 matched[k] = out[-1]
                 break
+        else:
+            # not a neighbour: a clause of the same item whose counterpart contains this one too
+            # (two clauses merged around a third); each piece is judged by containment
+            for nb in sorted((x for x in matched if x != k and sents[x].item_id == sents[k].item_id),
+                             key=lambda x: abs(x - k)):
+                m = matched[nb]
+                o = counterpart(m)
+                if o is None or len(own[k]) < t.merge_min_len:
+                    continue
+                if _contained(own[k], other[o]) >= t.merge_contained and \
+                        len(other[o]) >= len(own[nb]) + t.merge_contained * len(own[k]) * 0.8:
+                    out.append(build(k, o, _contained(own[k], other[o])))
+                    matched[k] = out[-1]
+                    break
     return out
+
+
+def _contained(piece: str, whole: str) -> float:
+    """Share of the character bigrams of ``piece`` found in ``whole``."""
+    grams = set(_bigrams(piece))
+    return len(grams & set(_bigrams(whole))) / len(grams) if grams else 0.0

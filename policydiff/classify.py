@@ -18,8 +18,9 @@ from collections.abc import Iterable
 
 from .align import DEFAULT, Alignment, Thresholds, align
 from .jurisdiction import is_jurisdiction_change, mask
-from .model import RELATIONS, Comparison, Document, Edit, ItemPair, Pair, Sentence
+from .model import RELATIONS, Comparison, Document, Edit, ItemPair, Pair, PairEvidence, Sentence
 
+_TOKENS = re.compile("[\ue001-\ue006]")
 _PUNCT = re.compile(r"[\s。；！？，、：“”‘’《》〈〉「」…—]+")
 
 
@@ -111,8 +112,9 @@ def relation_of(p: Sentence, c: Sentence) -> str:
     """
     if _clause(p) == _clause(c):
         return "copied"
-    if _clause(p, masked=True) == _clause(c, masked=True):
-        return "localized"
+    mp, mc = _clause(p, masked=True), _clause(c, masked=True)
+    if mp == mc or _TOKENS.sub("", mp) == _TOKENS.sub("", mc):
+        return "localized"  # only jurisdiction words changed, were added (全省…) or went
     return "adapted"
 
 
@@ -148,12 +150,13 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
             moved = expected != c_item[c.item_id] or p_item[p.item_id] in al.moved_items
             score = 1.0 if rel in ("copied", "localized") else m.score
             note = responsible_change(p, c)
-            evidence = m.evidence if note in ("none", "same") else f"{m.evidence}; responsible {note}"
-            pair = Pair(rel, moved, score, p, c, edits, evidence, note)
+            masked = tuple((e.old, e.new) for e in edits if e.localized)
+            ev = PairEvidence(m.evidence, m.score, m.runner_up, m.score - m.runner_up, m.content, masked, note)
+            pair = Pair(rel, moved, score, p, c, edits, ev)
         elif p is not None:
-            pair = Pair("dropped", False, 0.0, p, None, (), "unmatched")
+            pair = Pair("dropped", False, 0.0, p, None, (), PairEvidence("unmatched", 0.0, m.runner_up, -m.runner_up))
         else:
-            pair = Pair("added", False, 0.0, None, c, (), "unmatched")
+            pair = Pair("added", False, 0.0, None, c, (), PairEvidence("unmatched", 0.0, m.runner_up, -m.runner_up))
         built.append((_order_key(m, landed), pair))
     built.sort(key=lambda kp: kp[0])
     return [p for _, p in built]

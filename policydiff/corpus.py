@@ -517,10 +517,12 @@ def _fill(e: Entry, doc: Document) -> Entry:
 
 
 def _to_confirm(e: Entry, cands: list[str], lineage: Lineage) -> list[str]:
-    """The candidates worth a full compare: every cited one (at most 3), then the best CONFIRM_TOP others."""
-    cited = {path for _c, path, _by in lineage.cites.get(e.path, ()) if path}
+    """The candidates worth a full compare: the cited ones (at most 3), else the best CONFIRM_TOP others."""
+    cited = {path for c, path, _by in lineage.cites.get(e.path, ()) if path and c.role != "mention"}
     first = [o for o in cands if o in cited][:3]
-    return first + [o for o in cands if o not in cited][:CONFIRM_TOP]
+    if first:  # a resolved citation decides; content only measures it (and twins need no citation)
+        return first
+    return [o for o in cands if o not in cited][:CONFIRM_TOP]
 
 
 def _rel_evidence(ev: Evidence | None, rel: Callable[[str], str]) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 RELATIONS = ("copied", "localized", "adapted", "dropped", "added")
 LEVELS = ("nation", "province", "city", "district", "town")
@@ -139,6 +139,33 @@ class Edit:
     localized: bool = False  # True where the change is only a jurisdiction word (省→市)
 
 
+MatchPass = Literal["outline", "reorder", "sequence", "rescue", "split", "merge", "unmatched"]
+NoteChange = Literal["none", "same", "localized", "changed", "added", "removed"]
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why two clauses were paired (or not): the aligner's pass and the figures it decided on."""
+
+    matched_by: MatchPass  # outline: in order inside aligned items; reorder: order-free inside them;
+    # sequence: in document order across items (restructured outline); rescue: anywhere (moved);
+    # split / merge: one clause matched by several; unmatched: dropped or added
+    score: float = 0.0  # similarity of the pair (max of character ratio, content cosine, containment)
+    runner_up: float = 0.0  # best similarity of either clause with any other clause
+    margin: float = 0.0  # score - runner_up
+    content: float = 0.0  # IDF-weighted bigram cosine of the pair
+    masked: tuple[tuple[str, str], ...] = ()  # jurisdiction words changed (old, new)
+    note: NoteChange = "none"  # how the responsibility note changed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"matched_by": self.matched_by, "score": round(self.score, 4), "runner_up": round(self.runner_up, 4),
+                "margin": round(self.margin, 4), "content": round(self.content, 4),
+                "masked": [list(x) for x in self.masked], "note": self.note}
+
+    def __str__(self) -> str:
+        return self.matched_by
+
+
 @dataclass(frozen=True)
 class Pair:
     """What became of one parent clause in the child (or where a child clause came from)."""
@@ -149,8 +176,12 @@ class Pair:
     parent: Sentence | None
     child: Sentence | None
     edits: tuple[Edit, ...] = ()
-    evidence: str = ""  # which pass matched it: exact, masked, outline, rescue, split, merge
-    note_change: str = ""  # responsibility note: none | same | localized | changed | added | removed
+    evidence: PairEvidence = field(default_factory=lambda: PairEvidence("unmatched"))
+
+    @property
+    def note_change(self) -> str:
+        """How the responsibility note changed (none | same | localized | changed | added | removed)."""
+        return self.evidence.note
 
 
 @dataclass(frozen=True)
@@ -179,7 +210,9 @@ def _responsible(p: Pair) -> dict[str, Any] | None:
     def units(s: Sentence | None) -> dict[str, list[str]] | None:
         return {"lead": list(s.lead), "support": list(s.support)} if s is not None and s.note else None
 
-    change = p.note_change or ("removed" if p.child is None else "added" if p.parent is None else "none")
+    change = p.note_change
+    if p.parent is None or p.child is None:
+        change = "removed" if p.child is None else "added"
     return {"parent": units(p.parent), "child": units(p.child), "relation": change}
 
 
@@ -206,7 +239,7 @@ class Comparison:
                     "score": round(p.score, 4),
                     "parent": _sentence_ref(self.parent, p.parent),
                     "child": _sentence_ref(self.child, p.child),
-                    "evidence": p.evidence,
+                    "evidence": p.evidence.to_dict(),
                     "responsible": _responsible(p),
                     "edits": [
                         {"op": e.op, "old": e.old, "new": e.new, "localized": e.localized}
@@ -253,7 +286,10 @@ class Comparison:
                     "child_id": p.child.id if p.child else None,
                     "child_item": ci.path if ci else None,
                     "child_text": p.child.text if p.child else None,
-                    "evidence": p.evidence,
+                    "matched_by": p.evidence.matched_by,
+                    "runner_up": round(p.evidence.runner_up, 4),
+                    "margin": round(p.evidence.margin, 4),
+                    "note_change": p.evidence.note,
                 }
             )
         return pd.DataFrame(rows)

@@ -78,7 +78,7 @@ def comparison_text(cmp: Comparison, colour: bool = False, granularity: str = "s
 
 
 CSV_HEADER = ["relation", "moved", "score", "parent_id", "parent_item", "parent_text", "child_id",
-              "child_item", "child_text", "evidence"]
+              "child_item", "child_text", "matched_by", "runner_up", "margin", "note_change"]
 
 
 def comparison_csv(cmp: Comparison) -> str:

@@ -96,7 +96,10 @@ def test_coverage_html_and_json(cli, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert 'id="tasks"' in html and "MISSING" in html and "<th data-col" in html
     data = json.loads(cli("coverage", SD21, ZC20, "--format", "json").stdout)
-    assert data["tasks"] == len(data["rows"]) and data["coverage"] < 0.2
+    # 淄川 2020 is not SD2021's child, but both are 政务公开 plans: about half of SD2021's tasks have a
+    # related (adapted, never copied) task in 淄川 (政府开放日…公众参与, 依申请公开, 培训组织…)
+    assert data["tasks"] == len(data["rows"]) and data["coverage"] < 0.5
+    assert data["covered"] < data["tasks"]
 
 
 def test_xlsx_needs_a_file(cli):

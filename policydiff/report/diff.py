@@ -83,8 +83,22 @@ def _rows(cmp: Comparison) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "parent_html": redline(p, "parent") if p.parent else Markup(""),
             "child_html": redline(p, "child") if p.child else Markup(""),
             "moved_link": ("sec-c-" + pi) if p.moved and pi else None,
+            "evidence": _evidence_title(p),
         })
     return rows, nav
+
+
+def _evidence_title(p) -> str:
+    """The pair's evidence as one line for the hover title: pass, score, runner-up, margin, note."""
+    ev = p.evidence
+    out = f"matched by {ev.matched_by}; score {ev.score:.2f}; runner-up {ev.runner_up:.2f}; margin {ev.margin:+.2f}"
+    if ev.content:
+        out += f"; content {ev.content:.2f}"
+    if ev.masked:
+        out += "; jurisdiction " + ", ".join(f"{a}→{b}" for a, b in ev.masked)
+    if ev.note not in ("none", "same"):
+        out += f"; responsibility note {ev.note}"
+    return out
 
 
 def _parts(cmp: Comparison) -> list[dict[str, Any]]:

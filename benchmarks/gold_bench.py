@@ -1,0 +1,159 @@
+"""Alignment accuracy on the blind golds in tests/gold/blind_*.json.
+
+A blind gold lists the units (sentences) of both documents as printed, the links between them
+with their relation, and the dropped and added units; it was written by reading the documents
+without the engine. Each gold unit is located in the engine's normalized text and owned by the
+engine sentence that overlaps it most; the engine's pairs are then read back onto the units.
+
+Figures per gold: counterparts right (share of parent units whose engine counterparts agree with
+the gold: both none, or overlapping), dropped F1, added F1, relation accuracy on correctly paired
+units, and per-relation recall. Usage: python benchmarks/gold_bench.py [GOLD.json ...]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import policydiff
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _locate(doc, units: list[dict]) -> dict[str, int | None]:
+    """Gold unit id → index of the engine sentence that owns it (None if the text is not found)."""
+    squashed, where = [], []
+    for k, ch in enumerate(doc.text):
+        if not ch.isspace():
+            squashed.append(ch)
+            where.append(k)
+    flat = "".join(squashed)
+    owner_at = [-1] * len(doc.text)
+    for n, s in enumerate(doc.sentences):
+        for k in range(s.span.start, s.span.end):
+            owner_at[k] = n
+    out: dict[str, int | None] = {}
+    pos = 0
+    for u in units:
+        key = re.sub(r"\s", "", u["text"])
+        i = flat.find(key, pos)
+        if i < 0:
+            i = flat.find(key)
+        if i < 0 or not key:
+            out[u["id"]] = None
+            continue
+        pos = i + len(key)
+        counts = Counter(owner_at[where[j]] for j in range(i, i + len(key)) if owner_at[where[j]] >= 0)
+        out[u["id"]] = counts.most_common(1)[0][0] if counts else None
+    return out
+
+
+def _f1(pred: set, gold: set) -> float:
+    if not pred and not gold:
+        return 1.0
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(gold_path: str | Path, thresholds=None) -> dict:
+    """Accuracy figures of ``policydiff.compare`` against one blind gold."""
+    gold_path = Path(gold_path)
+    g = json.loads(gold_path.read_text(encoding="utf-8"))
+    parent = policydiff.load((gold_path.parent / g["parent"]) if (gold_path.parent / g["parent"]).exists()
+                             else ROOT / g["parent"])
+    child = policydiff.load((gold_path.parent / g["child"]) if (gold_path.parent / g["child"]).exists()
+                            else ROOT / g["child"])
+    cmp = policydiff.compare(parent, child) if thresholds is None else policydiff.compare(parent, child,
+                                                                                          thresholds=thresholds)
+    p_own = _locate(parent, g["parent_units"])
+    c_own = _locate(child, g["child_units"])
+    p_index = {s.id: n for n, s in enumerate(parent.sentences)}
+    c_index = {s.id: n for n, s in enumerate(child.sentences)}
+    engine_pairs: dict[int, list[tuple[int, str]]] = {}
+    engine_child: dict[int, list[int]] = {}
+    for pr in cmp.pairs:
+        if pr.parent is not None and pr.child is not None:
+            a, b = p_index[pr.parent.id], c_index[pr.child.id]
+            engine_pairs.setdefault(a, []).append((b, pr.relation))
+            engine_child.setdefault(b, []).append(a)
+    units_of_child: dict[int, set[str]] = {}
+    for uid, own in c_own.items():
+        if own is not None:
+            units_of_child.setdefault(own, set()).add(uid)
+    units_of_parent: dict[int, set[str]] = {}
+    for uid, own in p_own.items():
+        if own is not None:
+            units_of_parent.setdefault(own, set()).add(uid)
+    gold_cp: dict[str, set[str]] = {u["id"]: set() for u in g["parent_units"]}
+    gold_rel: dict[str, str] = {}
+    gold_pc: dict[str, set[str]] = {u["id"]: set() for u in g["child_units"]}
+    for link in g["links"]:
+        for pid in link["parent"]:
+            gold_cp[pid] |= set(link["child"])
+            gold_rel[pid] = link["relation"]
+        for cid in link["child"]:
+            gold_pc[cid] |= set(link["parent"])
+    right = total = rel_right = rel_total = 0
+    per_rel: Counter[str] = Counter()
+    per_rel_right: Counter[str] = Counter()
+    pred_dropped, pred_added = set(), set()
+    confusion: Counter[tuple[str, str]] = Counter()
+    for pid, want in gold_cp.items():
+        own = p_own[pid]
+        if own is None:
+            continue
+        total += 1
+        got_pairs = engine_pairs.get(own, [])
+        got = set().union(*(units_of_child.get(b, set()) for b, _r in got_pairs)) if got_pairs else set()
+        if not got_pairs:
+            pred_dropped.add(pid)
+        ok = (not want and not got) or bool(want & got)
+        right += ok
+        if want and ok:
+            rel_total += 1
+            rels = [r for b, r in got_pairs if units_of_child.get(b, set()) & want]
+            engine_rel = rels[0] if rels else "?"
+            per_rel[gold_rel[pid]] += 1
+            confusion[(gold_rel[pid], engine_rel)] += 1
+            if engine_rel == gold_rel[pid]:
+                rel_right += 1
+                per_rel_right[gold_rel[pid]] += 1
+    for cid, own in c_own.items():
+        if own is not None and not engine_child.get(own):
+            pred_added.add(cid)
+    located_p = sum(1 for v in p_own.values() if v is not None)
+    located_c = sum(1 for v in c_own.values() if v is not None)
+    return {
+        "gold": gold_path.name,
+        "units": (len(g["parent_units"]), len(g["child_units"])),
+        "located": (located_p, located_c),
+        "counterparts": round(right / total, 4) if total else 0.0,
+        "dropped_f1": round(_f1(pred_dropped, set(g["dropped"]) & {k for k, v in p_own.items() if v is not None}), 4),
+        "added_f1": round(_f1(pred_added, set(g["added"]) & {k for k, v in c_own.items() if v is not None}), 4),
+        "relation_accuracy": round(rel_right / rel_total, 4) if rel_total else 0.0,
+        "per_relation": {r: f"{per_rel_right[r]}/{per_rel[r]}" for r in sorted(per_rel)},
+        "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items())},
+        "engine": {k: cmp.summary[k] for k in ("copied", "localized", "adapted", "dropped", "added")},
+    }
+
+
+def main(argv: list[str]) -> int:
+    golds = [Path(a) for a in argv] or sorted((ROOT / "tests" / "gold").glob("blind_*.json"))
+    for gp in golds:
+        r = score(gp)
+        print(f"{r['gold']}: units {r['units']} located {r['located']}")
+        print(f"  counterparts {r['counterparts']:.3f}  dropped F1 {r['dropped_f1']:.3f}  added F1 {r['added_f1']:.3f}"
+              f"  relation accuracy {r['relation_accuracy']:.3f}  (targets 0.95 / 0.9 / 0.9 / 0.9)")
+        print(f"  per gold relation (engine right/gold): {r['per_relation']}")
+        print(f"  confusion gold->engine: {r['confusion']}")
+        print(f"  engine summary: {r['engine']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

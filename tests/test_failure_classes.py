@@ -1,0 +1,118 @@
+"""Each failure class of real cross-level alignment, generated from a real document.
+
+The base is the real 江西 若干措施 (numbered measures 1–25 with 「（责任单位：…）」 notes); each
+test perturbs it the way real children do, and checks the engine recovers the change.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import policydiff
+
+LINEAGE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "lineage"
+BASE_PATH = LINEAGE / "province-jiangxi-2020-zhengfuxing-rongzi-danbao-ruogan-cuoshi.txt"
+pytestmark = pytest.mark.skipif(not BASE_PATH.is_file(), reason="../shared/corpus not present")
+
+
+@pytest.fixture(scope="module")
+def base() -> str:
+    return BASE_PATH.read_text(encoding="utf-8")
+
+
+def _pairs_of(cmp, start: str):
+    return [p for p in cmp.pairs if p.parent is not None and p.parent.text.startswith(start)]
+
+
+S_FEE = "各级政府性融资担保、再担保机构要在可持续经营的前提下，保持较低费率水平"
+S_DEBT = "严厉打击逃废债行为"
+
+
+def test_distractor_made_of_frame_words_is_not_paired(base):
+    # the child drops a clause and adds a new one in the same measure that shares only frame words
+    m = re.search(r"各级政府性融资担保、再担保机构要在可持续经营的前提下[^。]*。", base)
+    dropped = m.group(0)
+    distractor = "各级政府性融资担保、再担保机构要进一步加强党的建设工作，切实落实全面从严治党主体责任。"
+    cmp = policydiff.compare(base, base.replace(dropped, distractor))
+    (p,) = _pairs_of(cmp, dropped[:20])
+    assert p.relation == "dropped"
+    assert [x.relation for x in cmp.pairs if x.child is not None and x.child.text.startswith(distractor)] == ["added"]
+
+
+def test_rewritten_responsibility_note_is_a_changed_note_not_a_new_clause(base):
+    old = "（责任单位：省财政厅、省金融监管局）"
+    new = "（责任单位：省地方金融监督管理局、省财政厅、省发展改革委、省工业和信息化厅）"
+    first = base.index(old)
+    child = base[:first] + new + base[first + len(old):]
+    cmp = policydiff.compare(base, child)
+    assert cmp.summary["dropped"] == 0 and cmp.summary["added"] == 0
+    changed = [p for p in cmp.pairs if p.note_change == "changed"]
+    assert len(changed) == 1 and changed[0].relation == "copied"
+
+
+def test_two_items_folded_into_one(base):
+    # measures 1. and 2. become one numbered measure: no clause is lost
+    child = re.sub(r"\n2\.加快发展市、县两级政府性融资担保机构。", "", base, count=1)
+    cmp = policydiff.compare(base, child)
+    assert cmp.summary["dropped"] <= 1  # the heading 加快发展… that the child no longer prints
+    kept = [p for p in cmp.pairs if p.parent is not None and p.relation in ("copied", "localized")]
+    assert len(kept) >= len(cmp.parent.sentences) - 2
+
+
+def test_non_adjacent_sentences_merged(base):
+    # a child clause made of two parent clauses that are not neighbours (one in between stays)
+    doc = policydiff.load(base)
+    long = [s for s in doc.sentences if len(s.text) > 40 and not s.note]
+    a, mid, b = long[3], long[4], long[5]
+    assert doc.sentences.index(b) - doc.sentences.index(a) >= 2
+    merged = a.text.rstrip("。") + "，" + b.text
+    child = base.replace(b.text, "").replace(a.text, merged)
+    cmp = policydiff.compare(base, child)
+    pa, pb = _pairs_of(cmp, a.text[:20]), _pairs_of(cmp, b.text[:20])
+    assert pa and pb and pa[0].child is not None and pb[0].child is not None
+    assert pa[0].child.id == pb[0].child.id
+    assert [p.relation for p in _pairs_of(cmp, mid.text[:20])] == ["copied"]
+
+
+def test_condensed_sentence_is_adapted_not_dropped(base):
+    m = re.search(r"各级人民政府要建立对政府性融资担保、再担保机构的资金补充机制[^。]*。", base)
+    full = m.group(0)
+    short = "各级人民政府要建立对政府性融资担保、再担保机构的资金补充机制。"
+    cmp = policydiff.compare(base, base.replace(full, short))
+    (p,) = _pairs_of(cmp, full[:20])
+    assert p.relation == "adapted" and p.child is not None and p.child.text.startswith(short[:20])
+
+
+def test_sentences_reordered_inside_an_item(base):
+    m = re.search(r"(严格贷款流向管理[^。]*。)", base)
+    first = re.search(r"银行业金融机构和政府性融资担保、再担保机构除收取贷款利息和担保费外[^。]*。", base).group(0)
+    second = m.group(1)
+    child = base.replace(first + second, second + first)
+    assert child != base
+    cmp = policydiff.compare(base, child)
+    for s in (first, second):
+        (p,) = _pairs_of(cmp, s[:20])
+        assert p.relation == "copied"
+    assert cmp.summary["dropped"] == 0 and cmp.summary["added"] == 0
+
+
+def test_level_list_localized(base):
+    old = "加快发展市、县两级政府性融资担保机构"
+    assert old in base
+    child = base.replace("市、县两级", "县、乡两级")
+    cmp = policydiff.compare(base, child)
+    (p,) = [x for x in _pairs_of(cmp, old) if x.child is not None]
+    assert p.relation == "localized"
+
+
+def test_evidence_is_typed_data(base):
+    child = base.replace("切实支持", "大力支持", 1)
+    cmp = policydiff.compare(base, child, thresholds=policydiff.Thresholds(sentence=0.5))
+    p = next(x for x in cmp.pairs if x.relation == "copied")
+    assert p.evidence.matched_by in ("outline", "reorder", "sequence", "rescue", "split", "merge")
+    assert p.evidence.margin == pytest.approx(p.evidence.score - p.evidence.runner_up)
+    row = next(x for x in cmp.to_dict()["pairs"] if x["relation"] == "copied")
+    assert set(row["evidence"]) >= {"matched_by", "score", "runner_up", "margin", "content", "masked", "note"}
