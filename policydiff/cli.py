@@ -249,7 +249,8 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
 @corpus_options
 @click.option("-o", "--output", type=click.Path(path_type=str), required=True,
               help="graph.html (interactive), .graphml or .json (node-link).")
-@click.option("--reports", default="", help="Folder (relative to the HTML) holding the diff reports to link.")
+@click.option("--reports", default="", help="Write each edge's diff report into this folder (relative to the "
+              "HTML) and link the edges to them; without it the page has no report links.")
 def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
           cache_dir: str | None, progress: bool | None, output: str, reports: str) -> None:
     """Write the inheritance graph of many plans (HTML, GraphML or node-link JSON)."""
@@ -265,7 +266,16 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
     elif ext == ".json":
         emit(node_link_json(c.graph), output, inputs)
     else:
-        emit(graph_html(c, report_dir=reports), output, inputs)
+        base = os.path.dirname(os.path.abspath(output))
+        if reports:  # write the diff report of every edge, so that every link on the page resolves
+            from . import compare
+            from .graph import _report_name
+            from .report.diff import render_diff_report
+
+            for parent, child, _kind in c.edges():
+                target = os.path.join(base, reports, _report_name(parent, child))
+                emit(render_diff_report(compare(c.docs[parent], c.docs[child])), target, inputs)
+        emit(graph_html(c, report_dir=reports or None, base=base), output, inputs)
 
 
 @main.command(context_settings=CONTEXT)

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from .corpus import Corpus
 
 
+TRACE_MIN_SCORE = 70  # partial_ratio (0–100) a clause needs to match a trace query
+TRACE_MIN_SHARE = 0.4  # … and the clause is at least this share of the query's length (a query may be a fragment)
+
+
 def doc_node(path: str) -> str:
     return f"doc:{path}"
 
@@ -91,8 +95,12 @@ def _find_clause(corpus: Corpus, query: str) -> str | None:
     nodes = [n for n, d in g.nodes(data=True) if d.get("kind") == "clause"]
     texts = [g.nodes[n]["text"] for n in nodes]
     scores = process.cdist([query], texts, scorer=fuzz.partial_ratio, workers=1)[0]
+    # a partial match only counts when the clause is not a fragment of the query: a one-word cover
+    # line (「文件」) is contained in any query, and says nothing about it
+    lengths = [len(x) for x in texts]
+    scores = [sc if n >= TRACE_MIN_SHARE * len(query) else 0.0 for sc, n in zip(scores, lengths, strict=True)]
     best = max(scores) if len(scores) else 0
-    if best < 60:
+    if best < TRACE_MIN_SCORE:
         return None
     tied = [n for n, s in zip(nodes, scores, strict=True) if s >= best - 0.5]
     tied.sort(key=lambda n: (-fuzz.ratio(query, g.nodes[n]["text"]), rank(g.nodes[n]["document"]),
@@ -106,6 +114,16 @@ def _clause_parent(g: nx.DiGraph, node: str) -> str | None:
         if doc_edge and doc_edge.get("kind") == "inherits":
             return p
     return None
+
+
+def _canonical(g: nx.DiGraph, node: str) -> str:
+    """A clause of a duplicate plan (a traditional twin) stands for the original's clause."""
+    doc = doc_node(g.nodes[node]["document"])
+    for p in g.predecessors(node):
+        edge = g.get_edge_data(doc_node(g.nodes[p]["document"]), doc)
+        if edge and edge.get("kind") == "duplicate":
+            return p
+    return node
 
 
 def _doc_children(g: nx.DiGraph, path: str) -> list[str]:
@@ -124,6 +142,7 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
     start = _find_clause(corpus, query)
     if start is None:
         raise PolicydiffError(f"no clause matches {query!r}")
+    start = _canonical(g, start)
     chain = [start]
     while (up := _clause_parent(g, chain[-1])) is not None:
         chain.append(up)
@@ -181,11 +200,18 @@ def trace_text(result: dict[str, Any]) -> str:
 
 # --- the interactive HTML view --------------------------------------------------------------
 
-def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
-    """A self-contained page: documents as a tree by level; click a document pair to open its diff
-    report (``report_dir`` holds them; None: no links), click a clause to see its lineage."""
+def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = None) -> str:
+    """A self-contained page: the graph as a picture (levels as layers), the documents as a tree;
+    click a document to list its clauses, a clause to see its lineage, an edge to open its diff report.
+
+    Edges link to ``report_dir/<parent>__<child>.html`` (relative to the page) only where that file
+    exists under ``base`` (the page's folder); with ``report_dir=None`` or no ``base``, no links.
+    """
+    from urllib.parse import quote
+
     from . import __version__
     from .report.diff import environment
+    from .report.picture import graph_svg
 
     g = corpus.graph
     docs = []
@@ -195,18 +221,26 @@ def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
         docs.append({"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
                      "region": e.region, "year": e.year, "parent": d.parent, "source": d.source,
                      "score": d.score, "margin": d.margin,
+                     "evidence": d.evidence.reason if d.evidence else "",
                      "clauses": [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]})
     edges = []
+    links_of: dict[tuple[str, str], str] = {}
     for parent, child, kind in corpus.edges():
         r = corpus.results[(parent, child)]
-        link = (report_dir + "/" if report_dir else "") + _report_name(parent, child) if report_dir is not None else ""
+        name = _report_name(parent, child)
+        rel = f"{report_dir}/{name}" if report_dir else name
+        link = ""
+        if report_dir is not None and base is not None and os.path.isfile(os.path.join(base, rel)):
+            link = quote(rel)  # a relative file link, URL-encoded: never a scheme
+            links_of[(parent, child)] = link
         edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
     links = [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
               d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
     payload = json.dumps({"docs": docs, "edges": edges, "links": links}, ensure_ascii=False, sort_keys=True)
     payload = payload.replace("</", "<\\/")
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
-                                                             n_docs=len(docs), n_edges=len(edges))
+                                                             n_docs=len(docs), n_edges=len(edges),
+                                                             svg=graph_svg(corpus, links_of))
 
 
 def _report_name(parent: str, child: str) -> str:

@@ -81,7 +81,7 @@ def _index(reports: Path, links: list) -> None:
 def _graph(corpus, reports: Path, alignments: Path) -> None:
     from policydiff.graph import graph_html, write_graphml
 
-    write_output(str(reports / "graph.html"), graph_html(corpus, report_dir=""))
+    write_output(str(reports / "graph.html"), graph_html(corpus, report_dir="", base=str(reports)))
     write_output(str(alignments / "graph.graphml"), write_graphml(corpus.graph))
     print(f"graph     {corpus.graph.number_of_nodes()} nodes, {corpus.graph.number_of_edges()} edges")
 

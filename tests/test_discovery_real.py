@@ -91,3 +91,102 @@ def test_title_key_strips_wrappers_and_versions():
     assert citations.title_key("中华人民共和国大气污染防治法") == "大气污染防治法"
     assert citations.title_key("国务院关于印发“十三五”规划（2016—2020年）的通知") == "十三五规划"
     assert citations.title_key("托育机构登记和备案办法（试行）") == "托育机构登记和备案办法"
+
+
+@needs_corpus
+def test_graph_page_layers_clicks_and_links(lineage_corpus, tmp_path):
+    """The picture puts levels in layers, a click lists a plan's clauses, every link resolves."""
+    import os
+    import shutil
+
+    import policydiff
+    from policydiff.graph import _report_name, graph_html
+    from policydiff.report.diff import render_diff_report
+
+    reports = tmp_path / "r"
+    reports.mkdir()
+    for parent, child, _kind in lineage_corpus.edges()[:3]:
+        (reports / _report_name(parent, child)).write_text(
+            render_diff_report(policydiff.compare(lineage_corpus.docs[parent], lineage_corpus.docs[child])),
+            encoding="utf-8")
+    page_file = tmp_path / "graph.html"
+    page_file.write_text(graph_html(lineage_corpus, report_dir="r", base=str(tmp_path)), encoding="utf-8")
+    html = page_file.read_text(encoding="utf-8")
+    assert html.count('class="report-link"') == 3  # only reports that exist are linked
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        if os.environ.get("CI"):
+            raise AssertionError("chromium missing on CI")
+        pytest.skip("no chromium here")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium,
+                                     args=["--headless", "--no-sandbox", "--disable-gpu",
+                                           "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(page_file.as_uri())
+        ys = page.evaluate("""() => { const out = {};
+            document.querySelectorAll('#picture .node').forEach(g => {
+              const y = g.querySelector('rect').getBBox().y; (out[g.dataset.level] = out[g.dataset.level] || []).push(y); });
+            return out; }""")
+        assert max(ys["nation"]) < min(ys["province"]) < min(ys["city"])
+        node = page.locator('#picture .node[data-level="province"]').first
+        node.click()
+        assert page.locator("#clauses div").count() > 50
+        title = node.locator("title").text_content()
+        assert page.locator("#docname").inner_text().split(" · ")[-1] in title
+        page.screenshot(path=str(tmp_path / "graph.png"), full_page=True)
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+        assert hrefs, "no links"
+        for h in hrefs:
+            from urllib.parse import unquote
+
+            assert not h.startswith(("javascript:", "http:", "https:", "//"))
+            assert (tmp_path / unquote(h)).is_file(), h
+        browser.close()
+
+
+@needs_corpus
+def test_trace_made_up_sentence_is_no_match(cli, tmp_path):
+    files = [str(LINEAGE / p) for p in ("national-china-2019-youhua-yingshang-huanjing-tiaoli.txt",
+                                        "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt")]
+    res = cli("trace", "月球基地建设应当采用可再生能源供电系统", *files)
+    assert res.exit_code == 2 and "no clause matches" in res.stderr
+
+
+@needs_corpus
+def test_trace_origin_is_the_national_clause(lineage_corpus):
+    # 河南 copied this national clause; asked from the province, the origin is still national
+    query = "行政机关不得为市场主体指定或者变相指定中介服务机构"
+    res = lineage_corpus.trace(query)
+    assert Path(res["origin"]).name == "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt"
+    assert res["lineage"]["relation"] == "origin"
+
+
+@needs_corpus
+def test_trace_twin_never_becomes_the_origin(tmp_path):
+    import opencc
+
+    src = LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt"
+    twin = tmp_path / "henan-traditional.txt"
+    twin.write_text(opencc.OpenCC("s2tw").convert(src.read_text(encoding="utf-8")), encoding="utf-8")
+    child = LINEAGE / "city-sanmenxia-2020-wenming-xingwei-cujin-tiaoli.txt"
+    c = Corpus.from_files([str(twin), str(src), str(child)], jobs=1)
+    assert c.discoveries[str(twin)].source == "duplicate"
+    res = c.trace("建立健全文明行为表彰奖励制度")
+    assert res["origin"] == str(src)
+
+
+@needs_corpus
+def test_unrelated_plans_do_not_change_a_lineage():
+    core = [str(LINEAGE / p) for p in ("national-china-2019-youhua-yingshang-huanjing-tiaoli.txt",
+                                       "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt",
+                                       "city-kaifeng-2021-youhua-yingshang-huanjing-tiaoli.txt")]
+    extra = [str(LINEAGE / p) for p in ("province-zhejiang-2020-daqi-wuran-fangzhi-tiaoli.txt",
+                                        "city-hebi-2019-wenming-xingwei-cujin-tiaoli.txt",
+                                        "province-jiangxi-2020-liangshi-wuzi-chubei-gongzuo-yaodian.txt")]
+    query = "优化营商环境应当坚持市场化、法治化、国际化原则"
+    a = Corpus.from_files(core, jobs=1).trace(query)
+    b = Corpus.from_files(core + extra, jobs=1).trace(query)
+    assert a["origin"] == b["origin"] and a["lineage"] == b["lineage"]
