@@ -49,11 +49,19 @@ def build_graph(corpus: Corpus) -> nx.DiGraph:
 
 
 def write_graphml(g: nx.DiGraph) -> str:
-    """GraphML text of the graph."""
+    """GraphML text of the graph (characters XML cannot hold, e.g. in a file name, dropped)."""
     import io
 
+    from .output import xml_text
+
+    def clean(v: Any) -> Any:
+        return xml_text(v) if isinstance(v, str) else v
+
+    safe = nx.DiGraph()
+    safe.add_nodes_from((clean(n), {k: clean(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    safe.add_edges_from((clean(u), clean(v), {k: clean(x) for k, x in d.items()}) for u, v, d in g.edges(data=True))
     buf = io.BytesIO()
-    nx.write_graphml(g, buf, encoding="utf-8")
+    nx.write_graphml(safe, buf, encoding="utf-8")
     return buf.getvalue().decode("utf-8")
 
 
@@ -101,6 +109,7 @@ def _find_clause(corpus: Corpus, query: str) -> str | None:
 
 
 def _clause_parent(g: nx.DiGraph, node: str) -> str | None:
+    """The clause ``node`` was inherited from, if any."""
     for p in g.predecessors(node):
         doc_edge = g.get_edge_data(doc_node(g.nodes[p]["document"]), doc_node(g.nodes[node]["document"]))
         if doc_edge and doc_edge.get("kind") == "inherits":
@@ -125,7 +134,8 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
     if start is None:
         raise PolicydiffError(f"no clause matches {query!r}")
     chain = [start]
-    while (up := _clause_parent(g, chain[-1])) is not None:
+    # the manifest refuses parent cycles; the guard keeps a cycle from any other source finite
+    while (up := _clause_parent(g, chain[-1])) is not None and up not in chain:
         chain.append(up)
     origin = chain[-1]
 
@@ -136,6 +146,8 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
                 "clause": d["sentence"], "item": d["item"], "text": d["text"], "relation": relation,
                 "score": score, "moved": moved, "children": []}
 
+    seen = {origin}
+
     def down(node: str, info: dict[str, Any]) -> None:
         path = g.nodes[node]["document"]
         for child_doc in _doc_children(g, path):
@@ -145,6 +157,9 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
                 info["children"].append({"document": child_doc, "title": doc["title"], "level": doc["level"],
                                          "region": doc["region"], "relation": "dropped", "children": []})
             for c in sorted(hits, key=lambda x: int(g.nodes[x]["sentence"][1:])):
+                if c in seen:
+                    continue
+                seen.add(c)
                 e = g.edges[node, c]
                 sub = describe(c, e["relation"], e["score"], e["moved"])
                 info["children"].append(sub)
@@ -199,14 +214,38 @@ def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
     edges = []
     for parent, child, kind in corpus.edges():
         r = corpus.results[(parent, child)]
-        link = (report_dir + "/" if report_dir else "") + _report_name(parent, child) if report_dir is not None else ""
+        link = report_link(report_dir, _report_name(parent, child)) if report_dir is not None else ""
         edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
     links = [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
               d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
-    payload = json.dumps({"docs": docs, "edges": edges, "links": links}, ensure_ascii=False, sort_keys=True)
-    payload = payload.replace("</", "<\\/")
+    payload = script_json({"docs": docs, "edges": edges, "links": links})
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
                                                              n_docs=len(docs), n_edges=len(edges))
+
+
+# In a <script> element the HTML parser ends the script at "</script", and "<!--" switches
+# it into a state where a later "<script>" swallows the rest of the page; JavaScript before
+# ES2019 ends a string at U+2028/2029. Written as JSON escapes these mean the same data.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to embed in ``<script type="application/json">``: no < > & or line separators."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text) if any(c in text for c in _SCRIPT_ESCAPES) else text
+
+
+def report_link(report_dir: str, name: str) -> str:
+    """A relative link to a diff report: every segment URL-encoded, always starting with ./
+
+    File names are attacker-controlled (a plan named ``javascript:alert(1);x.txt``): encoding
+    turns ':' into %3A so no segment can be read as a scheme, and the ./ prefix keeps a folder
+    like ``//host`` from becoming a link to another site.
+    """
+    from urllib.parse import quote
+
+    parts = [quote(seg, safe="") for seg in report_dir.replace(os.sep, "/").split("/") if seg not in ("", ".")]
+    return "./" + "/".join([*parts, quote(name, safe="")])
 
 
 def _report_name(parent: str, child: str) -> str:
