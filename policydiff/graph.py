@@ -203,16 +203,19 @@ def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
     from .report.diff import environment
 
     g = corpus.graph
+    shown = _acyclic_parents(corpus)
     docs = []
     for e in corpus.entries:
         d = corpus.discoveries[e.path]
         doc = corpus.docs[e.path]
         docs.append({"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
-                     "region": e.region, "year": e.year, "parent": d.parent, "source": d.source,
+                     "region": e.region, "year": e.year, "parent": shown[e.path], "source": d.source,
                      "score": d.score, "margin": d.margin,
                      "clauses": [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]})
     edges = []
     for parent, child, kind in corpus.edges():
+        if shown[child] != parent:
+            continue  # the link that closed a cycle: the page draws a tree
         r = corpus.results[(parent, child)]
         link = report_link(report_dir, _report_name(parent, child)) if report_dir is not None else ""
         edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
@@ -221,6 +224,27 @@ def graph_html(corpus: Corpus, report_dir: str | None = "") -> str:
     payload = script_json({"docs": docs, "edges": edges, "links": links})
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
                                                              n_docs=len(docs), n_edges=len(edges))
+
+
+def _acyclic_parents(corpus: Corpus) -> dict[str, str | None]:
+    """Each plan's parent for drawing, with parent cycles cut.
+
+    The manifest refuses cycles, but a declared parent and a discovered one can still close
+    one; the page draws a tree from the roots, so a cycle would hide its plans (no root) or
+    recurse forever. The cycle is cut above its first plan in manifest order.
+    """
+    parent = {e.path: corpus.discoveries[e.path].parent for e in corpus.entries}
+    for e in corpus.entries:
+        chain: list[str] = []
+        p: str | None = e.path
+        while p is not None and p not in chain:
+            chain.append(p)
+            p = parent.get(p)
+        if p is not None:  # back at a plan of this chain: a cycle
+            loop = chain[chain.index(p):]
+            first = min(loop, key=[x.path for x in corpus.entries].index)
+            parent[first] = None
+    return parent
 
 
 # In a <script> element the HTML parser ends the script at "</script", and "<!--" switches

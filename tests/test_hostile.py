@@ -372,6 +372,12 @@ def test_trace_terminates_on_a_cycle_from_any_source(tmp_path):  # D3: the guard
     t.start()
     t.join(20)
     assert "r" in done, "trace loops on a parent cycle"
+    from policydiff.graph import graph_html
+
+    html = graph_html(corpus)
+    data = json.loads(html.split('id="data">', 1)[1].split("</script>", 1)[0])
+    assert [d["parent"] for d in data["docs"]] == [None, p]  # both drawn: the cycle cut above p.txt
+    assert [(e["parent"], e["child"]) for e in data["edges"]] == [(p, c)]
 
 
 # --- outputs ---------------------------------------------------------------------------------
