@@ -9,6 +9,7 @@ import io
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -78,6 +79,24 @@ def frame_csv(frame, columns: Sequence[str] | None = None) -> str:
     return csv_text(columns, frame[columns].itertuples(index=False, name=None))
 
 
+# Names of our own standard streams: written through the stream itself. Re-opening them by
+# name would start a second file offset on a redirected file (clobbering what stderr wrote).
+STD_STREAMS = {"/dev/stdout": "stdout", "/dev/fd/1": "stdout", "/proc/self/fd/1": "stdout",
+               "/dev/stderr": "stderr", "/dev/fd/2": "stderr", "/proc/self/fd/2": "stderr"}
+
+
+def _write_stream(name: str, data: bytes) -> None:
+    stream = getattr(sys, name)
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8"))
+        stream.flush()
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -143,6 +162,12 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
             data = UTF8_BOM + data
         data = data.encode("utf-8")
     target = os.path.abspath(path)
+    if target in STD_STREAMS:
+        try:
+            _write_stream(STD_STREAMS[target], data)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        return
     real = os.path.realpath(target)
     for src in inputs:
         try:
@@ -151,7 +176,8 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
         except OSError:
             continue
     try:
-        st: os.stat_result | None = os.stat(real)
+        # through symlinks: /dev/fd/N resolves to names like "pipe:[1234]" that only stat by the link
+        st: os.stat_result | None = os.stat(target)
     except OSError:
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
@@ -160,7 +186,7 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
         if _direct(target, st) or _direct(real, st):
             if st is None or not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISREG(st.st_mode)):
                 raise OutputError(f"{path}: not a file, device or pipe policydiff can write to")
-            with open(real, "ab" if st is not None and stat.S_ISREG(st.st_mode) else "wb") as fh:
+            with open(target, "ab" if st is not None and stat.S_ISREG(st.st_mode) else "wb") as fh:
                 fh.write(data)
             return
         if st is not None and not stat.S_ISREG(st.st_mode):

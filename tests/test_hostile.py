@@ -857,3 +857,16 @@ def test_the_manifest_itself_must_be_a_regular_file(cli, tmp_path, manifest, pro
     fifo = tmp_path / "m.csv"
     os.mkfifo(fifo)
     _one_line_error(cli("corpus", "-m", fifo), "m.csv: is not a regular file")
+
+
+def test_output_to_dev_stdout_goes_through_the_stream(cli, tmp_path):  # S2: the /dev/stdout kind
+    res = cli("outline", SD17, "--format", "json", "-o", "/dev/stdout")
+    assert res.exit_code == 0 and json.loads(res.stdout)["document"]["doc_number"] == "鲁政办发〔2017〕39号"
+    exe = Path(sys.executable).parent / "policydiff"
+    log = tmp_path / "log.txt"
+    with open(log, "wb") as fh:  # stdout and stderr to one file: neither may overwrite the other
+        subprocess.run([str(exe), "outline", str(SD17), "-o", "/dev/stdout"], stdout=fh, stderr=subprocess.STDOUT,
+                       timeout=120, check=True)
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("2017年山东省政务公开工作要点") and text.endswith("wrote /dev/stdout\n")
+    assert stat.S_ISREG(os.stat(log).st_mode)
