@@ -535,6 +535,12 @@ class Corpus:
 
         jobs = jobs or os.cpu_count() or 1
         cache = Cache(cache_dir)  # checked before the work, not after it
+        if len({e.path for e in entries}) < len(entries):  # entries not from read_manifest/from_files
+            seen: set[str] = set()
+            entries = [e for e in entries if not (e.path in seen or seen.add(e.path))]  # the first one wins
+            from .errors import note
+
+            note("the same plan was given more than once; compared once")
         # loaded here for the graph and trace, through the same per-process cache that
         # compare_paths uses, so a serial run does not load a plan twice
         docs = {e.path: load_doc(e.path) for e in entries}

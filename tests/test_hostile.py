@@ -870,3 +870,14 @@ def test_output_to_dev_stdout_goes_through_the_stream(cli, tmp_path):  # S2: the
     text = log.read_text(encoding="utf-8")
     assert text.startswith("2017年山东省政务公开工作要点") and text.endswith("wrote /dev/stdout\n")
     assert stat.S_ISREG(os.stat(log).st_mode)
+
+
+def test_corpus_build_takes_each_path_once(tmp_path, capsys):  # D2 for library callers
+    from policydiff.corpus import Corpus, Entry
+
+    (tmp_path / "p.txt").write_text(PROVINCE, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(CITY, encoding="utf-8")
+    p, c = str(tmp_path / "p.txt"), str(tmp_path / "c.txt")
+    corpus = Corpus.build([Entry(p, "province"), Entry(c, "city"), Entry(p, "city")], jobs=1)
+    assert [(e.path, e.level) for e in corpus.entries] == [(p, "province"), (c, "city")]
+    assert "more than once" in capsys.readouterr().err
