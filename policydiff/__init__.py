@@ -6,6 +6,7 @@ Library API::
     doc = policydiff.load("data/shandong-2017-province.txt")
     cmp = policydiff.compare("data/shandong-2017-province.txt", "data/liaocheng-2017-city.md")
     cmp.summary, cmp.to_frame()
+    policydiff.compare(policydiff.parse(parent_text), policydiff.parse(child_text))
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .errors import InputError, PolicydiffError
 from .model import Comparison, Document, Item, Pair, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["load", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
+__all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
            "PolicydiffError", "Thresholds", "__version__"]
 
 
@@ -30,19 +31,29 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def load(source: str | os.PathLike[str] | Document, encoding: str | None = None) -> Document:
-    """Read and segment a plan: ``source`` is a path, the plan's text, or a Document already loaded."""
-    from .ingest import read_plan, read_text
+def load(path: str | os.PathLike[str], encoding: str | None = None) -> Document:
+    """Read and segment the plan file at ``path`` (``"-"``: standard input).
+
+    ``path`` is always a path, never the plan's text: a missing file is an
+    :class:`InputError` ("no such file"), not a one-line plan. For text, use :func:`parse`.
+    """
+    from .ingest import read_plan
     from .normalize import normalize
     from .segment import segment
 
-    if isinstance(source, Document):
-        return source
-    if isinstance(source, os.PathLike) or ("\n" not in source and len(source) < 4096
-                                            and (os.path.exists(source) or os.path.splitext(source)[1])):
-        raw = read_plan(source, encoding=encoding)
-    else:
-        raw = read_text(source)
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"load() takes a path, not {type(path).__name__}; use parse() for text")
+    raw = read_plan(path, encoding=encoding)
+    return segment(normalize(raw), raw)
+
+
+def parse(text: str, path: str = "<text>") -> Document:
+    """Segment a plan the caller already has as a string; ``path`` names it in results and errors."""
+    from .ingest import read_text
+    from .normalize import normalize
+    from .segment import segment
+
+    raw = read_text(text, path)
     return segment(normalize(raw), raw)
 
 
@@ -50,9 +61,13 @@ def compare(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[
             granularity: str = "sentence", thresholds: Any = None) -> Comparison:
     """Compare a parent plan with a child plan: what was copied, localized, adapted, dropped, added.
 
+    Each side is a path (see :func:`load`) or a Document (from :func:`load` or :func:`parse`).
     ``thresholds`` (a :class:`policydiff.Thresholds`) holds every number the aligner uses.
     """
     from .align import DEFAULT
     from .classify import classify
+    from .wordcache import private_jieba_cache
 
-    return classify(load(parent), load(child), granularity=granularity, thresholds=thresholds or DEFAULT)
+    private_jieba_cache()
+    docs = [side if isinstance(side, Document) else load(side) for side in (parent, child)]
+    return classify(docs[0], docs[1], granularity=granularity, thresholds=thresholds or DEFAULT)

@@ -67,6 +67,9 @@ def _jieba():
 
     import jieba
 
+    from .wordcache import private_jieba_cache
+
+    private_jieba_cache()  # never a dictionary cache planted in the shared temp dir (S7)
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -13,19 +15,47 @@ import click
 
 from . import __version__
 from .errors import PolicydiffError
+from .output import one_line
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
+# Output formats and the file extensions that select them. An -o whose extension belongs to
+# another format (report -o x.pdf, compare -o x.xlsx) is an error, not silently HTML or text;
+# an extension nobody claims (.out, .log, none) takes --format or the default.
+EXTENSIONS = {"text": (".txt", ".text", ".md"), "json": (".json",), "csv": (".csv",), "html": (".html", ".htm"),
+              "xlsx": (".xlsx",), "graphml": (".graphml",)}
+FOREIGN = (".pdf", ".docx", ".doc", ".xls", ".xml", ".png", ".svg", ".jpg", ".tsv", ".odt", ".ods", ".rtf")
+KNOWN_EXTENSIONS = {e for exts in EXTENSIONS.values() for e in exts} | set(FOREIGN)
+
+
+def _format_for(output: str | None, fmt: str | None, formats: tuple[str, ...], default: str) -> str:
+    """The format to write: --format, else -o's extension, else ``default``; a mismatch is an error."""
+    ext = os.path.splitext(output or "")[1].lower()
+    by_ext = next((f for f, exts in EXTENSIONS.items() if ext in exts), None)
+    allowed = ", ".join(e for f in formats for e in EXTENSIONS.get(f, ())[:1])
+    if fmt is None:
+        if ext in KNOWN_EXTENSIONS and by_ext not in formats:
+            raise PolicydiffError(f"{output}: this command cannot write {ext} files (it writes {allowed})")
+        return by_ext if by_ext in formats else default
+    if ext in KNOWN_EXTENSIONS and ext not in EXTENSIONS.get(fmt, ()):
+        raise PolicydiffError(f"{output}: the extension {ext} does not match --format {fmt}")
+    return fmt
+
 
 class _Group(click.Group):
-    """Turns any error into one line on stderr: exit 2 for bad input, 1 for a bug (see --debug)."""
+    """Turns any error into one line on stderr: exit 2 for bad input or usage, 3 for a bug (see --debug)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PolicydiffError as exc:
-            click.echo(f"policydiff: error: {exc}", err=True)
+            click.echo(f"policydiff: error: {one_line(str(exc))}", err=True)
             sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # click prints usage, a hint and the error on three lines; one line says the same
+            where = exc.ctx.command_path if exc.ctx else "policydiff"
+            click.echo(f"policydiff: error: {one_line(exc.format_message())} (see {where} -h)", err=True)
+            sys.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -46,18 +76,49 @@ class _Group(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Show how Chinese government plans are inherited from one level to the next."""
     ctx.obj = {"debug": debug}
+    _exit_cleanly_on_signals()
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    # SystemExit unwinds like any exception: write_output's cleanup removes its temp file
+    raise SystemExit(128 + signum)
+
+
+def _exit_cleanly_on_signals() -> None:
+    """SIGTERM and SIGHUP end the run through the normal exit path (temp files removed)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            signal.signal(sig, _terminated)
+
+
+def _path() -> click.Path:
+    # click's own checks (exists, readable) print a three-line usage error; ingest and
+    # write_output report the problem on one line instead
+    return click.Path(path_type=str, readable=False)
+
+
+def _fraction(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and (not math.isfinite(value) or not 0 <= value <= 1):
+        raise PolicydiffError(f"--fail-under {value}: give a share between 0 and 1 (e.g. 0.9)")
+    return value
 
 
 def plan_argument(name: str) -> Callable:
+    """A plan file argument; ``-`` reads the plan from stdin."""
     # click.Path(exists=True) would print its own multi-line usage error; ingest reports instead.
-    return click.argument(name, type=click.Path(dir_okay=True, path_type=str))
+    return click.argument(name, type=_path())
 
 
 def output_options(formats: tuple[str, ...], default: str = "text", encoding: bool = True) -> Callable:
     """The shared ``--format/-f`` and ``-o/--output`` options (and ``--encoding`` for commands reading plans)."""
 
     def decorate(fn: Callable) -> Callable:
-        fn = click.option("-o", "--output", type=click.Path(path_type=str), default=None,
+        fn = click.option("-o", "--output", type=_path(), default=None,
                           help="Write to this file (atomically) instead of stdout.")(fn)
         fn = click.option("-f", "--format", "fmt", type=click.Choice(formats), default=None,
                           help=f"Output format (default: from -o's extension, else {default}).")(fn)
@@ -66,26 +127,37 @@ def output_options(formats: tuple[str, ...], default: str = "text", encoding: bo
 
         @functools.wraps(fn)
         def wrapper(*args: Any, fmt: str | None, output: str | None, **kwargs: Any) -> Any:
-            if fmt is None:
-                ext = os.path.splitext(output or "")[1].lstrip(".").lower()
-                fmt = ext if ext in formats else default
-            return fn(*args, fmt=fmt, output=output, **kwargs)
+            _check_output(output)
+            return fn(*args, fmt=_format_for(output, fmt, formats, default), output=output, **kwargs)
 
         return wrapper
 
     return decorate
 
 
-def emit(data: str | bytes, output: str | None, inputs: tuple[str, ...] = ()) -> None:
-    """Write to ``output`` atomically, or to stdout."""
-    if output:
-        from .output import write_output
+def _check_output(output: str | None) -> None:
+    """-o '' is a mistake, not "no -o"; -o dir/ names a folder. Checked before any work is done."""
+    if output is None:
+        return
+    if not output:
+        raise PolicydiffError("-o: empty file name; give a file name or leave -o out for stdout")
+    if os.path.isdir(output):
+        raise PolicydiffError(f"{output}: is a directory; give a file name")
+    if output.endswith(("/", os.sep)):
+        raise PolicydiffError(f"{output}: names a folder; give a file name (e.g. {output}out.html)")
 
+
+def emit(data: str | bytes, output: str | None, inputs: tuple[str, ...] = ()) -> None:
+    """Write to ``output`` atomically, or to stdout (control characters removed: a terminal obeys them)."""
+    from .output import terminal_safe, write_output
+
+    if output is not None:
         write_output(output, data, inputs)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {one_line(output)}", err=True)
     elif isinstance(data, bytes):
-        raise click.UsageError("this format is binary: give -o FILE")
+        raise PolicydiffError("this format is binary: give -o FILE")
     else:
+        data = terminal_safe(data)
         click.echo(data, nl=not data.endswith("\n"))
 
 
@@ -138,13 +210,15 @@ def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str
 @main.command(context_settings=CONTEXT)
 @plan_argument("parent")
 @plan_argument("child")
-@click.option("-o", "--output", type=click.Path(path_type=str), required=True,
+@click.option("-o", "--output", type=_path(), required=True,
               help="The HTML file to write (atomically).")
 @click.option("--encoding", default=None, help="Force the input text encoding (e.g. gbk).")
 def report(parent: str, child: str, output: str, encoding: str | None) -> None:
     """Write a self-contained HTML diff report of PARENT → CHILD."""
     from .report.diff import render_diff_report
 
+    _check_output(output)
+    _format_for(output, None, ("html",), "html")
     emit(render_diff_report(_compare_files(parent, child, encoding)), output, (parent, child))
 
 
@@ -152,7 +226,7 @@ def report(parent: str, child: str, output: str, encoding: str | None) -> None:
 @plan_argument("parent")
 @plan_argument("child")
 @output_options(("text", "csv", "xlsx", "html", "json"))
-@click.option("--fail-under", type=click.FloatRange(0, 1), default=None,
+@click.option("--fail-under", type=float, default=None, callback=_fraction,
               help="Exit 1 when task coverage is below this share (e.g. 0.9).")
 def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: str | None,
              fail_under: float | None) -> None:
@@ -182,20 +256,22 @@ def corpus_options(fn: Callable) -> Callable:
     """Options shared by the commands that work on many plans."""
     fn = click.option("--progress/--no-progress", default=None,
                       help="Progress bar on stderr (default: when stderr is a terminal).")(fn)
-    fn = click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+    fn = click.option("--allow-outside", is_flag=True,
+                      help="Let manifest rows name files outside the manifest's folder.")(fn)
+    fn = click.option("--cache", "cache_dir", type=_path(), default=None,
                       help="Keep comparison results here, keyed by content hash; reruns compute only new pairs.")(fn)
     fn = click.option("--address", default=None, help="Dask scheduler address, with --scheduler dask.")(fn)
     fn = click.option("--scheduler", default="local", show_default=True,
                       help="local (process pool) or dask; 'dask' with --address, or a tcp:// address.")(fn)
     fn = click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
                       help="Local worker processes (default: all cores).")(fn)
-    fn = click.option("-m", "--manifest", type=click.Path(path_type=str), default=None,
+    fn = click.option("-m", "--manifest", type=_path(), default=None,
                       help="CSV manifest: path, level, region, year, doc_number, parent.")(fn)
     return fn
 
 
 def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, scheduler: str, address: str | None,
-            cache_dir: str | None, progress: bool | None):
+            cache_dir: str | None, progress: bool | None, allow_outside: bool = False):
     from .corpus import Corpus
 
     if scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -209,20 +285,20 @@ def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, sche
     if manifest and files:
         raise click.UsageError("give plan FILES or --manifest, not both")
     if manifest:
-        return Corpus.from_manifest(manifest, **kw)
+        return Corpus.from_manifest(manifest, allow_outside=allow_outside, **kw)
     if not files:
         raise click.UsageError("give plan FILES or --manifest M")
     return Corpus.from_files(files, **kw)
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.argument("files", nargs=-1, type=_path())
 @corpus_options
 @output_options(("text", "json", "csv"), encoding=False)
 def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
-           cache_dir: str | None, progress: bool | None, fmt: str, output: str | None) -> None:
+           cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str, output: str | None) -> None:
     """Compare many plans: discover each plan's parent and summarise every inheritance."""
-    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
     inputs = _inputs(c, manifest)
     root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
     if fmt == "json":
@@ -230,7 +306,7 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
     elif fmt == "csv":
         from .output import frame_csv
 
-        emit(frame_csv(c.to_frame()), output, inputs)
+        emit(frame_csv(c.to_frame(root)), output, inputs)
     else:
         lines = []
         for p in c.to_dict(root)["plans"]:
@@ -245,21 +321,22 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.argument("files", nargs=-1, type=_path())
 @corpus_options
-@click.option("-o", "--output", type=click.Path(path_type=str), required=True,
+@click.option("-o", "--output", type=_path(), required=True,
               help="graph.html (interactive), .graphml or .json (node-link).")
 @click.option("--reports", default="", help="Write each edge's diff report into this folder (relative to the "
               "HTML) and link the edges to them; without it the page has no report links.")
 def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
-          cache_dir: str | None, progress: bool | None, output: str, reports: str) -> None:
+          cache_dir: str | None, allow_outside: bool, progress: bool | None, output: str, reports: str) -> None:
     """Write the inheritance graph of many plans (HTML, GraphML or node-link JSON)."""
     from .graph import graph_html, node_link_json, write_graphml
 
+    _check_output(output)
     ext = os.path.splitext(output)[1].lower()
     if ext not in (".graphml", ".json", ".html", ".htm"):
-        raise click.UsageError("-o must end in .html, .graphml or .json")
-    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+        raise PolicydiffError(f"{output}: -o must end in .html, .graphml or .json")
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
     inputs = _inputs(c, manifest)
     if ext == ".graphml":
         emit(write_graphml(c.graph), output, inputs)
@@ -280,15 +357,16 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
 
 @main.command(context_settings=CONTEXT)
 @click.argument("query")
-@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.argument("files", nargs=-1, type=_path())
 @corpus_options
 @output_options(("text", "json"), encoding=False)
 def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
-          address: str | None, cache_dir: str | None, progress: bool | None, fmt: str, output: str | None) -> None:
+          address: str | None, cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str,
+          output: str | None) -> None:
     """A clause's lineage across levels. QUERY: clause text, FILE#s12, or an item path (1.2.3)."""
     from .graph import trace_text
 
-    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress)
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
     result = c.trace(query)
     inputs = _inputs(c, manifest)
     if fmt == "json":
@@ -306,6 +384,8 @@ def _compare_files(parent: str, child: str, encoding: str | None, granularity: s
     """Load both plans, hint when they look swapped, and compare them."""
     from . import compare, load
 
+    if parent == child == "-":
+        raise PolicydiffError("-: standard input can be only one of PARENT and CHILD")
     p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
     _hint_swapped(p, c)
     return compare(p, c, granularity=granularity)
@@ -315,7 +395,7 @@ def _hint_swapped(parent, child) -> None:
     """Warn (on stderr) when the child looks like the parent: higher level or earlier date."""
     from .model import LEVELS
 
-    if parent.path != "<text>" and os.path.exists(parent.path) and os.path.exists(child.path) \
+    if os.path.isfile(parent.path) and os.path.isfile(child.path) \
             and os.path.samefile(parent.path, child.path):
         click.echo("policydiff: note: parent and child are the same file", err=True)
         return

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -100,40 +101,181 @@ class Evidence:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
-def read_manifest(path: str | os.PathLike[str]) -> list[Entry]:
-    """Read a manifest CSV; paths are relative to the manifest's folder."""
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # 100,000 rows of long paths; anything bigger is not a manifest
+MAX_CELL = 4096  # characters in one manifest cell (a path, a region)
+
+
+def read_manifest(path: str | os.PathLike[str], allow_outside: bool = False) -> list[Entry]:
+    """Read a manifest CSV; paths are relative to the manifest's folder.
+
+    The manifest is decoded like a plan (UTF-8 ± BOM, UTF-16, GB18030, Big5). Unless
+    ``allow_outside``, every path must lie inside the manifest's folder once symlinks are
+    resolved: a manifest from elsewhere cannot make policydiff read (and copy into its
+    outputs) /etc/passwd. The same plan listed twice (another spelling, a symlink, a hard
+    link) is kept once, with a note on stderr; parents naming a plan that is not listed,
+    self-parents and parent cycles are refused. Every problem is an :class:`InputError`
+    naming the manifest and the line.
+    """
+    from .ingest import decode_bytes, read_bytes
+
     name = os.fspath(path)
-    if not os.path.isfile(name):
-        raise InputError(name, "no such manifest file")
+    data = read_bytes(name, MAX_MANIFEST_BYTES, "manifest file")
+    if not data.strip():
+        raise InputError(name, "manifest is empty")
+    text, _enc = decode_bytes(name, data)
     base = os.path.dirname(os.path.abspath(name))
-    with open(name, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "path" not in reader.fieldnames:
-            raise InputError(name, "manifest needs a 'path' column (path, level, region, year, doc_number, parent)")
-        out = []
-        for n, row in enumerate(reader, start=2):
-            p = (row.get("path") or "").strip()
-            if not p:
-                raise InputError(name, f"line {n}: empty path")
-            year = (row.get("year") or "").strip()
-            if year and not year.isdigit():
-                raise InputError(name, f"line {n}: year {year!r} is not a number")
-            level = (row.get("level") or "").strip()
-            if level:
-                canonical = canonical_level(level)
-                if canonical is None:
-                    raise InputError(name, f"line {n}: level {level!r} is not one of {', '.join(LEVELS)} "
-                                     "(or national, 国家, 省, 市, 县, 镇…)")
-                level = canonical
-            parent = (row.get("parent") or "").strip()
-            out.append(Entry(_resolve(base, p), level, (row.get("region") or "").strip(),
-                             int(year) if year else None, (row.get("doc_number") or "").strip(),
-                             _resolve(base, parent) if parent else ""))
-    return out
+    root = os.path.realpath(base)
+    rows = _manifest_rows(name, text)
+    if not rows:
+        raise InputError(name, "manifest has no rows")
+    header, body = rows[0], rows[1:]
+    fields = [h.strip().lower() for h in header[1]]
+    if "path" not in fields:
+        raise InputError(name, "manifest needs a 'path' column (path, level, region, year, doc_number, parent)")
+    out: list[Entry] = []
+    line_of: dict[str, int] = {}  # kept path → its line, for messages
+    same: dict[str, str] = {}  # any spelling of a listed plan → the path kept for it
+    identity: dict[tuple[int, int] | str, str] = {}
+    repeats: list[str] = []
+    for n, cells in body:
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        row = dict(zip(fields, cells, strict=False))
+        p = (row.get("path") or "").strip()
+        if not p:
+            raise InputError(name, f"line {n}: empty path")
+        year = (row.get("year") or "").strip()
+        # isdigit() accepts ² and other digits int() refuses; a year is four ASCII digits
+        if year and not (len(year) == 4 and year.isascii() and year.isdigit()):
+            raise InputError(name, f"line {n}: year {year!r} is not a year like 2017")
+        level = (row.get("level") or "").strip()
+        if level:
+            canonical = canonical_level(level)
+            if canonical is None:
+                raise InputError(name, f"line {n}: level {level!r} is not one of {', '.join(LEVELS)} "
+                                 "(or national, 国家, 省, 市, 县, 镇…)")
+            level = canonical
+        parent = (row.get("parent") or "").strip()
+        full = _resolve(base, p)
+        for what, q in (("path", full), ("parent", _resolve(base, parent) if parent else "")):
+            if q and not allow_outside and not _inside(root, q):
+                raise InputError(name, f"line {n}: {what} {p if what == 'path' else parent} is outside the "
+                                       "manifest's folder (give --allow-outside to allow it)")
+        key = _identity(full)
+        if key in identity:
+            kept = identity[key]
+            repeats.append(f"line {n}: {p} is the same plan as line {line_of[kept]}")
+            same[full] = kept
+            continue
+        identity[key] = full
+        same[full] = full
+        line_of[full] = n
+        out.append(Entry(full, level, (row.get("region") or "").strip(), int(year) if year else None,
+                         (row.get("doc_number") or "").strip(), _resolve(base, parent) if parent else ""))
+    if not out:
+        raise InputError(name, "manifest has no rows")
+    _note_repeats(name, repeats)
+    # a parent may be spelled differently from its own row: map it to the kept spelling
+    fixed = []
+    for e in out:
+        parent = e.parent
+        if parent:
+            parent = same.get(parent) or identity.get(_identity(parent), parent)
+        if parent and parent not in line_of:
+            raise InputError(name, f"line {line_of[e.path]}: parent {os.path.relpath(parent, base)} "
+                                   "is not in the manifest")
+        fixed.append(Entry(e.path, e.level, e.region, e.year, e.doc_number, parent))
+    _refuse_cycles(name, fixed, line_of)
+    return fixed
+
+
+def _note_repeats(name: str, repeats: list[str], shown: int = 3) -> None:
+    """Say which rows were repeats, in a few lines however many there are."""
+    from .errors import note
+
+    for r in repeats[:shown]:
+        note(f"{name}: {r}; listed once")
+    if len(repeats) > shown:
+        note(f"{name}: {len(repeats) - shown} more rows repeat a plan listed before; each listed once")
+
+
+def _manifest_rows(name: str, text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) per CSV record; an unterminated quote or a huge cell is an error.
+
+    Python's csv reader lets an unterminated quote swallow every later row; no manifest cell
+    legitimately holds a line break, so a cell with one is reported at the line it started.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    start = 1
+    try:
+        for cells in reader:
+            if any("\n" in c or "\r" in c for c in cells):
+                raise InputError(name, f"line {start}: a quoted cell runs over {reader.line_num - start + 1} "
+                                       "lines (an unterminated quote?)")
+            if any(len(c) > MAX_CELL for c in cells):
+                raise InputError(name, f"line {start}: a cell is longer than {MAX_CELL} characters")
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(name, f"line {start}: a cell is longer than {MAX_CELL} characters") from None
+        raise InputError(name, f"line {start}: not valid CSV ({exc})") from None
+    return rows
 
 
 def _resolve(base: str, p: str) -> str:
     return os.path.normpath(p if os.path.isabs(p) else os.path.join(base, p))
+
+
+def _inside(root: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _identity(path: str) -> tuple[int, int] | str:
+    """What makes two spellings the same file: device and inode (hard links), else the real path."""
+    try:
+        st = os.stat(path)
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return os.path.realpath(path)
+
+
+def _refuse_cycles(name: str, entries: list[Entry], line_of: dict[str, int]) -> None:
+    """A plan cannot descend from itself, directly or through others (trace would loop forever)."""
+    parent_of = {e.path: e.parent for e in entries if e.parent}
+    for e in entries:
+        if e.parent == e.path:
+            raise InputError(name, f"line {line_of[e.path]}: a plan cannot be its own parent")
+    done: set[str] = set()
+    for e in entries:
+        chain: list[str] = []
+        p = e.path
+        while p in parent_of and p not in done:
+            if p in chain:
+                loop = chain[chain.index(p):]
+                lines = ", ".join(str(line_of[q]) for q in loop)
+                raise InputError(name, f"lines {lines}: parents form a cycle")
+            chain.append(p)
+            p = parent_of[p]
+        done.update(chain)
+
+
+def dedupe(paths: Iterable[str]) -> list[str]:
+    """The paths once each, by file identity, in order; a note on stderr for every repeat."""
+    from .errors import note
+
+    seen: dict[tuple[int, int] | str, str] = {}
+    out = []
+    for p in paths:
+        key = _identity(p)
+        if key in seen:
+            note(f"{p} is the same plan as {seen[key]}; compared once")
+            continue
+        seen[key] = p
+        out.append(p)
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -173,12 +315,42 @@ def _digest(path: str) -> str:
 
 
 class Cache:
-    """Comparison results on disk, keyed by both files' content and policydiff's version."""
+    """Comparison results on disk, keyed by both files' content and policydiff's version.
+
+    The folder is checked (created, writable) before any work is done. A broken entry
+    (truncated, another schema, a folder) is a miss: it is recomputed and rewritten, with one
+    note. A failure to write an entry is a note too: results already computed are never lost.
+    """
 
     def __init__(self, folder: str | None) -> None:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self._warned = False
+        if folder is not None:
+            self._check_folder(folder)
+
+    @staticmethod
+    def _check_folder(folder: str) -> None:
+        import tempfile
+
+        if not folder:
+            raise InputError("--cache", "empty folder name")
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise InputError(folder, "--cache must be a folder, and this is a file")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise InputError(folder, f"--cache folder cannot be written ({exc.strerror})") from None
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            from .errors import note
+
+            note(message)
+            self._warned = True
 
     def key(self, parent: str, child: str) -> str:
         return hashlib.sha256(f"{__version__}:{_digest(parent)}:{_digest(child)}".encode()).hexdigest()
@@ -190,18 +362,34 @@ class Cache:
         if not os.path.exists(f):
             self.misses += 1
             return None
-        with open(f, encoding="utf-8") as fh:
-            d = json.load(fh)
+        try:
+            with open(f, encoding="utf-8") as fh:
+                d = json.load(fh)
+            hit = PairResult(parent, child, dict(d["summary"]), tuple(tuple(p) for p in d["pairs"]),
+                             float(d["derived"]))
+            if not all(len(p) == 5 for p in hit.pairs) or "coverage" not in hit.summary:
+                raise ValueError("wrong schema")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._warn(f"{self.folder}: ignoring a broken cache entry ({exc.__class__.__name__}); "
+                       "recomputing and rewriting it")
+            self.misses += 1
+            return None
         self.hits += 1
-        return PairResult(parent, child, d["summary"], tuple(tuple(p) for p in d["pairs"]), d["derived"])
+        return hit
 
     def put(self, r: PairResult) -> None:
         if not self.folder:
             return
+        from .errors import OutputError
         from .output import write_output
 
-        write_output(os.path.join(self.folder, self.key(r.parent, r.child) + ".json"),
-                     json.dumps(r.to_dict(), ensure_ascii=False))
+        f = os.path.join(self.folder, self.key(r.parent, r.child) + ".json")
+        try:
+            if os.path.isdir(f) and not os.path.islink(f):
+                os.rmdir(f)  # an empty folder where an entry belongs; a full one stays (OSError)
+            write_output(f, json.dumps(r.to_dict(), ensure_ascii=False))
+        except (OSError, OutputError) as exc:
+            self._warn(f"{self.folder}: cannot keep a result in the cache ({exc}); results are not affected")
 
 
 def run_pairs(pairs: list[tuple[str, str]], jobs: int | None = None, scheduler: str = "local",
@@ -222,9 +410,9 @@ def run_pairs(pairs: list[tuple[str, str]], jobs: int | None = None, scheduler: 
             todo.append(pc)
     bar = _progress(len(todo), progress)
     if scheduler == "dask":
-        from distributed import Client, as_completed
+        from distributed import as_completed
 
-        with Client(address) as client:
+        with _dask_client(address) as client:
             futures = client.map(compare_paths, [p for p, _ in todo], [c for _, c in todo], pure=True)
             for fut in as_completed(futures):
                 r = fut.result()
@@ -247,6 +435,22 @@ def run_pairs(pairs: list[tuple[str, str]], jobs: int | None = None, scheduler: 
     for pc in todo:
         cache.put(results[pc])
     return results
+
+
+DASK_CONNECT_TIMEOUT = 10  # seconds; a scheduler that does not answer by then is misconfigured
+
+
+def _dask_client(address: str | None):
+    """A Dask client for ``address``; an unreachable scheduler is a configuration error (exit 2)."""
+    from distributed import Client
+
+    from .errors import PolicydiffError
+
+    try:
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise PolicydiffError(f"--address {address}: cannot reach the Dask scheduler "
+                              f"({exc.__class__.__name__}: {exc})") from None
 
 
 class _NoBar:
@@ -405,14 +609,14 @@ class Corpus:
     lineage: Lineage = field(default_factory=lambda: Lineage({}, {}))
 
     @classmethod
-    def from_manifest(cls, manifest: str | os.PathLike[str], **kw: Any) -> Corpus:
+    def from_manifest(cls, manifest: str | os.PathLike[str], allow_outside: bool = False, **kw: Any) -> Corpus:
         """Build a corpus from a manifest CSV (see :func:`read_manifest`)."""
-        return cls.build(read_manifest(manifest), **kw)
+        return cls.build(read_manifest(manifest, allow_outside=allow_outside), **kw)
 
     @classmethod
     def from_files(cls, files: Iterable[str], **kw: Any) -> Corpus:
-        """Build a corpus from plan files, reading level/region/year from each plan."""
-        return cls.build([Entry(os.path.normpath(f)) for f in files], **kw)
+        """Build a corpus from plan files, reading level/region/year from each plan (each file once)."""
+        return cls.build([Entry(p) for p in dedupe(os.path.normpath(f) for f in files)], **kw)
 
     @classmethod
     def build(cls, entries: list[Entry], jobs: int | None = None, scheduler: str = "local",
@@ -422,6 +626,13 @@ class Corpus:
         from .graph import build_graph
 
         jobs = jobs or os.cpu_count() or 1
+        cache = Cache(cache_dir)  # checked before the work, not after it
+        if len({e.path for e in entries}) < len(entries):  # entries not from read_manifest/from_files
+            seen: set[str] = set()
+            entries = [e for e in entries if not (e.path in seen or seen.add(e.path))]  # the first one wins
+            from .errors import note
+
+            note("the same plan was given more than once; compared once")
         # loaded here for the graph and trace, through the same per-process cache that
         # compare_paths uses, so a serial run does not load a plan twice
         docs = {e.path: load_doc(e.path) for e in entries}
@@ -430,7 +641,6 @@ class Corpus:
         for e in entries:
             if e.parent and e.parent not in by_path:
                 raise InputError(e.path, f"parent {e.parent} is not in the manifest")
-        cache = Cache(cache_dir)
         lineage = read_lineage(entries, docs) if discover else Lineage({}, {})
         cands = candidates(entries, docs, lineage) if discover else {e.path: [] for e in entries}
         confirm = {e.path: _to_confirm(e, cands[e.path], lineage) for e in entries}
@@ -473,20 +683,28 @@ class Corpus:
 
         return trace(self, query)
 
-    def to_frame(self):
-        """One row per plan: discovered parent, score, margin, and comparison summary."""
+    def to_frame(self, root: str | None = None):
+        """One row per plan: discovered parent, score, margin, and comparison summary.
+
+        Paths are relative to ``root`` when given (as in :meth:`to_dict`); years and counts stay
+        integers (pandas' nullable Int64), so a plan without a parent has blanks, not NaN floats.
+        """
         import pandas as pd
 
+        rel = (lambda p: os.path.relpath(p, root) if p else p) if root else (lambda p: p)
+        counts = ("copied", "localized", "adapted", "dropped", "added")
         rows = []
         for e in self.entries:
             d = self.discoveries[e.path]
             r = self.results.get((d.parent, e.path)) if d.parent else None
-            rows.append({"path": e.path, "level": e.level, "region": e.region, "year": e.year,
-                         "parent": d.parent, "source": d.source, "score": d.score, "margin": d.margin,
-                         "confident": d.confident, "runner_up": d.runner_up,
-                         **({k: r.summary[k] for k in ("copied", "localized", "adapted", "dropped", "added")}
-                            if r else {})})
-        return pd.DataFrame(rows)
+            rows.append({"path": rel(e.path), "level": e.level, "region": e.region, "year": e.year,
+                         "parent": rel(d.parent), "source": d.source, "score": d.score, "margin": d.margin,
+                         "confident": d.confident, "runner_up": rel(d.runner_up),
+                         **{k: (r.summary[k] if r else None) for k in counts}})
+        frame = pd.DataFrame(rows)
+        for col in ("year", *counts):
+            frame[col] = frame[col].astype("Int64")
+        return frame
 
     def to_dict(self, root: str | None = None) -> dict[str, Any]:
         """JSON-ready description: plans, discovered parents, comparison summaries."""

@@ -53,11 +53,19 @@ def build_graph(corpus: Corpus) -> nx.DiGraph:
 
 
 def write_graphml(g: nx.DiGraph) -> str:
-    """GraphML text of the graph."""
+    """GraphML text of the graph (characters XML cannot hold, e.g. in a file name, dropped)."""
     import io
 
+    from .output import xml_text
+
+    def clean(v: Any) -> Any:
+        return xml_text(v) if isinstance(v, str) else v
+
+    safe = nx.DiGraph()
+    safe.add_nodes_from((clean(n), {k: clean(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    safe.add_edges_from((clean(u), clean(v), {k: clean(x) for k, x in d.items()}) for u, v, d in g.edges(data=True))
     buf = io.BytesIO()
-    nx.write_graphml(g, buf, encoding="utf-8")
+    nx.write_graphml(safe, buf, encoding="utf-8")
     return buf.getvalue().decode("utf-8")
 
 
@@ -109,6 +117,7 @@ def _find_clause(corpus: Corpus, query: str) -> str | None:
 
 
 def _clause_parent(g: nx.DiGraph, node: str) -> str | None:
+    """The clause ``node`` was inherited from, if any."""
     for p in g.predecessors(node):
         doc_edge = g.get_edge_data(doc_node(g.nodes[p]["document"]), doc_node(g.nodes[node]["document"]))
         if doc_edge and doc_edge.get("kind") == "inherits":
@@ -144,7 +153,8 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
         raise PolicydiffError(f"no clause matches {query!r}")
     start = _canonical(g, start)
     chain = [start]
-    while (up := _clause_parent(g, chain[-1])) is not None:
+    # the manifest refuses parent cycles; the guard keeps a cycle from any other source finite
+    while (up := _clause_parent(g, chain[-1])) is not None and up not in chain:
         chain.append(up)
     origin = chain[-1]
 
@@ -155,6 +165,8 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
                 "clause": d["sentence"], "item": d["item"], "text": d["text"], "relation": relation,
                 "score": score, "moved": moved, "children": []}
 
+    seen = {origin}
+
     def down(node: str, info: dict[str, Any]) -> None:
         path = g.nodes[node]["document"]
         for child_doc in _doc_children(g, path):
@@ -164,6 +176,9 @@ def trace(corpus: Corpus, query: str) -> dict[str, Any]:
                 info["children"].append({"document": child_doc, "title": doc["title"], "level": doc["level"],
                                          "region": doc["region"], "relation": "dropped", "children": []})
             for c in sorted(hits, key=lambda x: int(g.nodes[x]["sentence"][1:])):
+                if c in seen:
+                    continue
+                seen.add(c)
                 e = g.edges[node, c]
                 sub = describe(c, e["relation"], e["score"], e["moved"])
                 info["children"].append(sub)
@@ -207,40 +222,86 @@ def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = N
     Edges link to ``report_dir/<parent>__<child>.html`` (relative to the page) only where that file
     exists under ``base`` (the page's folder); with ``report_dir=None`` or no ``base``, no links.
     """
-    from urllib.parse import quote
-
     from . import __version__
     from .report.diff import environment
     from .report.picture import graph_svg
 
     g = corpus.graph
+    shown = _acyclic_parents(corpus)
     docs = []
     for e in corpus.entries:
         d = corpus.discoveries[e.path]
         doc = corpus.docs[e.path]
         docs.append({"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
-                     "region": e.region, "year": e.year, "parent": d.parent, "source": d.source,
+                     "region": e.region, "year": e.year, "parent": shown[e.path], "source": d.source,
                      "score": d.score, "margin": d.margin,
                      "evidence": d.evidence.reason if d.evidence else "",
                      "clauses": [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]})
     edges = []
     links_of: dict[tuple[str, str], str] = {}
     for parent, child, kind in corpus.edges():
+        if shown[child] != parent:
+            continue  # the link that closed a cycle: the page draws a tree
         r = corpus.results[(parent, child)]
         name = _report_name(parent, child)
-        rel = f"{report_dir}/{name}" if report_dir else name
+        rel = os.path.join(report_dir, name) if report_dir else name
         link = ""
         if report_dir is not None and base is not None and os.path.isfile(os.path.join(base, rel)):
-            link = quote(rel)  # a relative file link, URL-encoded: never a scheme
+            link = report_link(report_dir, name)  # relative, URL-encoded: never a scheme
             links_of[(parent, child)] = link
         edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
     links = [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
               d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
-    payload = json.dumps({"docs": docs, "edges": edges, "links": links}, ensure_ascii=False, sort_keys=True)
-    payload = payload.replace("</", "<\\/")
+    payload = script_json({"docs": docs, "edges": edges, "links": links})
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
                                                              n_docs=len(docs), n_edges=len(edges),
                                                              svg=graph_svg(corpus, links_of))
+
+
+def _acyclic_parents(corpus: Corpus) -> dict[str, str | None]:
+    """Each plan's parent for drawing, with parent cycles cut.
+
+    The manifest refuses cycles, but a declared parent and a discovered one can still close
+    one; the page draws a tree from the roots, so a cycle would hide its plans (no root) or
+    recurse forever. The cycle is cut above its first plan in manifest order.
+    """
+    parent = {e.path: corpus.discoveries[e.path].parent for e in corpus.entries}
+    for e in corpus.entries:
+        chain: list[str] = []
+        p: str | None = e.path
+        while p is not None and p not in chain:
+            chain.append(p)
+            p = parent.get(p)
+        if p is not None:  # back at a plan of this chain: a cycle
+            loop = chain[chain.index(p):]
+            first = min(loop, key=[x.path for x in corpus.entries].index)
+            parent[first] = None
+    return parent
+
+
+# In a <script> element the HTML parser ends the script at "</script", and "<!--" switches
+# it into a state where a later "<script>" swallows the rest of the page; JavaScript before
+# ES2019 ends a string at U+2028/2029. Written as JSON escapes these mean the same data.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to embed in ``<script type="application/json">``: no < > & or line separators."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text) if any(c in text for c in _SCRIPT_ESCAPES) else text
+
+
+def report_link(report_dir: str, name: str) -> str:
+    """A relative link to a diff report: every segment URL-encoded, always starting with ./
+
+    File names are attacker-controlled (a plan named ``javascript:alert(1);x.txt``): encoding
+    turns ':' into %3A so no segment can be read as a scheme, and the ./ prefix keeps a folder
+    like ``//host`` from becoming a link to another site.
+    """
+    from urllib.parse import quote
+
+    parts = [quote(seg, safe="") for seg in report_dir.replace(os.sep, "/").split("/") if seg not in ("", ".")]
+    return "./" + "/".join([*parts, quote(name, safe="")])
 
 
 def _report_name(parent: str, child: str) -> str:

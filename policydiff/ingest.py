@@ -7,15 +7,34 @@ or .html. Anything else — or anything that does not decode cleanly — is refu
 
 from __future__ import annotations
 
+import codecs
 import html.parser
 import io
 import os
+import re
+import stat
+import sys
+import unicodedata
 import zipfile
+import zlib
 
 from .errors import InputError
 from .model import Raw
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+STDIN = "-"  # the path that means "read the plan from standard input"
+
+# Limits on what one plan may cost. A plan is a few hundred kilobytes; the 10 MB test plan
+# is already far beyond any real one. Above these, a file is refused rather than read until
+# the machine runs out of memory (a .docx or PDF is a zip/deflate container: 1 MB can inflate
+# to gigabytes).
+MAX_FILE_BYTES = 100 * 1024 * 1024  # bytes read from disk or stdin
+MAX_INFLATED_BYTES = 200 * 1024 * 1024  # sum of the uncompressed parts of a .docx or a PDF's streams
+
+# Codecs that name a text encoding but turn bytes into escapes, code points or nothing useful:
+# "unicode_escape" can produce lone surrogates that no writer can encode.
+_NOT_PLAN_ENCODINGS = {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined", "utf_7"}
+
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 # Magic numbers of formats people download by mistake; a clear name beats "cannot decode".
@@ -40,22 +59,22 @@ _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "big5": "
 def read_plan(path: str | os.PathLike[str], encoding: str | None = None) -> Raw:
     """Read a plan file and return its text.
 
-    ``encoding`` forces a text encoding; by default it is detected and reported in
-    ``Raw.encoding``. Raises :class:`InputError` for anything that is not a readable plan.
+    ``path`` is always a path (``"-"``: standard input, read as text); to segment a string
+    the caller already has, use :func:`read_text`. ``encoding`` forces a text encoding; by
+    default it is detected and reported in ``Raw.encoding``. Raises :class:`InputError` for
+    anything that is not a readable plan.
     """
     name = os.fspath(path)
-    if not os.path.exists(name):
-        raise InputError(name, "no such file")
-    if os.path.isdir(name):
-        raise InputError(name, "is a directory, not a plan file")
-    try:
-        with open(name, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror})") from None
+    if encoding:
+        check_encoding(encoding)
+    if name == STDIN:
+        data = _read_stdin()
+        name = "<stdin>"
+    else:
+        data = read_bytes(name)
     if not data:
         raise InputError(name, "file is empty")
-    suffix = os.path.splitext(name)[1].lower()
+    suffix = os.path.splitext(name)[1].lower() if name != "<stdin>" else ""
     if suffix == ".docx":
         raw = Raw(name, _read_docx(name, data), "docx", "docx")
     elif suffix == ".pdf":
@@ -67,25 +86,104 @@ def read_plan(path: str | os.PathLike[str], encoding: str | None = None) -> Raw:
         text, enc = decode_bytes(name, data, encoding)
         fmt = "md" if suffix in {".md", ".markdown"} else "txt"
         raw = Raw(name, text, enc, fmt)
-    if not raw.text.strip():
-        raise InputError(name, "file has no text (only white space)")
+    raw = Raw(raw.path, drop_controls(raw.text), raw.encoding, raw.format)
+    if not has_text(raw.text):
+        raise InputError(name, "file has no text (only white space or invisible characters)")
     return raw
 
 
+def read_bytes(name: str, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them; :class:`InputError` otherwise.
+
+    Devices (/dev/zero, /dev/urandom), FIFOs and sockets are refused: they never end, or block.
+    """
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        raise InputError(name, f"no such {what}") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(name, f"is a directory, not a plan {what}" if what == "file" else "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(name, "is not a regular file (a device, FIFO or socket); "
+                               "save it to a file first, or pipe it to '-'")
+    if st.st_size > limit:
+        raise InputError(name, f"is too large ({st.st_size // 2**20} MB; the limit is {limit // 2**20} MB)")
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO after the stat must not hang the open
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(name, "is not a regular file (a device, FIFO or socket)")
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})") from None
+    if len(data) > limit:  # grew since the stat
+        raise InputError(name, f"is too large (the limit is {limit // 2**20} MB)")
+    return data
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("<stdin>", "no standard input")
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError("<stdin>", f"is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)")
+    return data
+
+
 def read_text(text: str, name: str = "<text>") -> Raw:
-    """Wrap a string the caller already has (for the library API and tests)."""
-    if not text.strip():
+    """Wrap a string the caller already has (for :func:`policydiff.parse` and tests)."""
+    text = drop_controls(text)
+    if not has_text(text):
         raise InputError(name, "text is empty")
     return Raw(name, text, "utf-8", "txt")
+
+
+# C0 and C1 control characters except tab, LF and CR (CR is a line end; normalize handles it),
+# and DEL. They carry no text: in a plan they are leftovers of conversion, or an attack on the
+# terminal (ESC ] 52 writes the clipboard) and on XML writers (GraphML, XLSX refuse them).
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # VT, FF (page break), separators
+
+
+def drop_controls(text: str) -> str:
+    """Page breaks and other line separators become newlines; other control characters go."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+def has_text(text: str) -> bool:
+    """Is there a visible character? (Not only spaces, zero-width or bidi marks, controls.)"""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Zl", "Zp", "Cn", "Co")
+               for c in text)
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, if it decodes bytes to text; :class:`InputError` otherwise."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"--encoding {encoding}", "unknown encoding (try gbk, gb18030, big5, utf-8)") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_PLAN_ENCODINGS:
+        raise InputError(f"--encoding {encoding}", "not a text encoding (try gbk, gb18030, big5, utf-8)")
+    return info.name
 
 
 def decode_bytes(name: str, data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Decode plan bytes; returns ``(text, encoding name)``. Never guesses silently."""
     if encoding:
+        check_encoding(encoding)
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(name, f"cannot decode as {encoding} ({exc.__class__.__name__})") from None
+        try:  # a lone surrogate cannot be written to any output
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(name, f"cannot decode as {encoding} (invalid character at {exc.start})") from None
+        return text, encoding
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(name, data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -117,6 +215,7 @@ def _strict(name: str, data: bytes, enc: str) -> str:
 
 
 def _read_docx(name: str, data: bytes) -> str:
+    _check_zip_size(name, data)
     try:
         import docx  # python-docx
         from docx.table import Table
@@ -146,9 +245,52 @@ def _read_docx(name: str, data: bytes) -> str:
     return "\n".join(lines)
 
 
+def _check_zip_size(name: str, data: bytes) -> None:
+    """Refuse a .docx whose parts inflate beyond :data:`MAX_INFLATED_BYTES` (a zip bomb).
+
+    The sizes in the zip directory are the ones zipfile enforces while inflating, so summing
+    them is enough.
+    """
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(name, f"not a valid .docx (truncated or corrupt: {exc})") from None
+    total = sum(i.file_size for i in infos)
+    if total > MAX_INFLATED_BYTES:
+        raise InputError(name, f"not read: its parts inflate to {total // 2**20} MB "
+                               f"(the limit is {MAX_INFLATED_BYTES // 2**20} MB)")
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _check_pdf_size(name: str, data: bytes) -> None:
+    """Refuse a PDF whose deflated streams inflate beyond :data:`MAX_INFLATED_BYTES`.
+
+    pdfminer inflates every stream whole, with no limit; here each stream is inflated in
+    chunks and thrown away, so measuring costs little memory.
+    """
+    total = 0
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        body = data[m.end() : end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(body, 1 << 20)
+            while chunk:
+                total += len(chunk)
+                if total > MAX_INFLATED_BYTES:
+                    raise InputError(name, f"not read: its streams inflate to more than "
+                                           f"{MAX_INFLATED_BYTES // 2**20} MB")
+                chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            continue  # not a deflated stream (or a broken one: pdfminer will say so)
+
+
 def _read_pdf(name: str, data: bytes) -> str:
     import logging
 
+    _check_pdf_size(name, data)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber

@@ -95,10 +95,10 @@ def test_to_frame_and_json_contract(sd_lc):
     assert all(p["child"] is None and p["parent"]["item"] for p in dropped)
 
 
-def test_compare_accepts_text():
+def test_compare_accepts_parsed_text():
     a = "一、总体要求\n（一）推进全省决策公开。省财政厅要公开预算。\n（二）加强解读。做好政策解读。\n"
     b = "一、总体要求\n（一）推进全市决策公开。市财政局要公开预算。\n（二）加强解读。\n"
-    cmp = policydiff.compare(a, b)
+    cmp = policydiff.compare(policydiff.parse(a), policydiff.parse(b))
     rel = {p.parent.text: p.relation for p in cmp.pairs if p.parent}
     assert rel["推进全省决策公开。"] == "localized"
     assert rel["省财政厅要公开预算。"] == "localized"
@@ -111,7 +111,7 @@ BASE = SD17.read_text(encoding="utf-8")
 
 
 def _cmp(child_text: str):
-    return policydiff.compare(BASE, child_text)
+    return policydiff.compare(policydiff.parse(BASE), policydiff.parse(child_text))
 
 
 def _pair_of_parent(cmp, start: str):
@@ -175,7 +175,7 @@ def test_perturbation_split_sentence():
 def test_perturbation_merge_sentences():
     old = "组织召开月度、季度、年度国民经济运行情况新闻发布会，"
     text = BASE.replace("解读财政收支增减变化情况及原因、预判财政收入走势，主动解释说明", "解读财政收支增减变化情况及原因、预判财政收入走势。主动解释说明")
-    cmp = policydiff.compare(text, BASE)
+    cmp = policydiff.compare(policydiff.parse(text), policydiff.parse(BASE))
     pairs = [p for p in cmp.pairs if p.child and p.child.text.startswith("按月公开全省财政收支情况")]
     assert len(pairs) == 2 and any(p.evidence.matched_by == "merge" for p in pairs)
     assert cmp.summary["added"] == 0 and cmp.summary["dropped"] == 0

@@ -19,6 +19,7 @@ from .conftest import LC17, SAMPLES, SD17, SD17T, SD21, ZC20
 
 
 def _manifest(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A manifest in ``tmp_path``; rows naming the samples in data/ need allow_outside."""
     m = tmp_path / "manifest.csv"
     m.write_text("path,level,region,year,doc_number,parent\n" + "".join(f"{p},,,,,{parent}\n" for p, parent in rows),
                  encoding="utf-8")
@@ -28,7 +29,7 @@ def _manifest(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
 @pytest.fixture(scope="module")
 def samples_corpus(tmp_path_factory):
     m = _manifest(tmp_path_factory.mktemp("c"), [(str(p), "") for p in SAMPLES])
-    return Corpus.from_manifest(m, jobs=1)
+    return Corpus.from_manifest(m, jobs=1, allow_outside=True)
 
 
 def test_discovery_on_samples(samples_corpus):
@@ -135,14 +136,14 @@ def test_local_processes_and_dask_give_identical_json(tmp_path, cli):
     from distributed import LocalCluster
 
     m = _manifest(tmp_path, [(str(p), "") for p in (SD17, LC17, SD21, ZC20)])
-    local = cli("corpus", "-m", m, "--jobs", "2", "--format", "json")
+    local = cli("corpus", "-m", m, "--allow-outside", "--jobs", "2", "--format", "json")
     assert local.exit_code == 0, local.stderr
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        dask = cli("corpus", "-m", m, "--scheduler", "dask", "--address", cluster.scheduler_address,
+        dask = cli("corpus", "-m", m, "--allow-outside", "--scheduler", "dask", "--address", cluster.scheduler_address,
                    "--format", "json")
     assert dask.exit_code == 0, dask.stderr
     assert dask.stdout == local.stdout
-    serial = cli("corpus", "-m", m, "--jobs", "1", "--format", "json")
+    serial = cli("corpus", "-m", m, "--allow-outside", "--jobs", "1", "--format", "json")
     assert serial.stdout == local.stdout
 
 
@@ -150,7 +151,7 @@ def test_progress_bar_on_a_tty_only(tmp_path):
     m = _manifest(tmp_path, [(str(SD17), ""), (str(LC17), "")])
     exe = str(Path(sys.executable).parent / "policydiff")
     master, slave = pty.openpty()
-    proc = subprocess.run([exe, "corpus", "-m", str(m), "--jobs", "1", "--format", "json"], stdout=subprocess.PIPE,
+    proc = subprocess.run([exe, "corpus", "-m", str(m), "--allow-outside", "--jobs", "1", "--format", "json"], stdout=subprocess.PIPE,
                           stderr=slave, timeout=300)
     os.close(slave)
     tty = b""
@@ -167,7 +168,7 @@ def test_progress_bar_on_a_tty_only(tmp_path):
     assert b"comparing" in tty
     data = json.loads(proc.stdout)  # stdout stays pure JSON
     assert data["plans"][1]["parent"] == os.path.relpath(SD17, tmp_path)
-    piped = subprocess.run([exe, "corpus", "-m", str(m), "--jobs", "1", "--format", "json"], capture_output=True,
+    piped = subprocess.run([exe, "corpus", "-m", str(m), "--allow-outside", "--jobs", "1", "--format", "json"], capture_output=True,
                            timeout=300)
     assert b"comparing" not in piped.stderr and piped.stdout == proc.stdout
 
@@ -187,7 +188,7 @@ def test_bad_manifest(cli, tmp_path):
 
 def test_simplified_twin_stays_canonical_whatever_the_manifest_order(tmp_path):
     m = _manifest(tmp_path, [(str(SD17T), ""), (str(LC17), ""), (str(SD17), "")])
-    d = Corpus.from_manifest(m, jobs=1).discoveries
+    d = Corpus.from_manifest(m, jobs=1, allow_outside=True).discoveries
     assert d[str(SD17T)].source == "duplicate" and d[str(SD17T)].parent == str(SD17)
     assert d[str(LC17)].parent == str(SD17)
 
@@ -197,8 +198,8 @@ def test_corpus_outputs_never_overwrite_the_manifest_or_a_plan(cli, tmp_path):
     plan.write_bytes(LC17.read_bytes())
     m = _manifest(tmp_path, [(str(SD17), ""), (str(plan), "")])
     before = (m.read_bytes(), plan.read_bytes())
-    for args in (["corpus", "-m", m, "-o", m], ["corpus", "-m", m, "--format", "json", "-o", plan],
-                 ["trace", "-m", m, "加强统计信息公开", "-o", plan]):
+    for args in (["corpus", "-m", m, "--allow-outside", "-o", m], ["corpus", "-m", m, "--allow-outside", "--format", "text", "-o", plan],
+                 ["trace", "-m", m, "--allow-outside", "加强统计信息公开", "-o", plan]):
         res = cli(*args)
         assert res.exit_code == 2 and "refusing to overwrite an input file" in res.stderr
     assert (m.read_bytes(), plan.read_bytes()) == before

@@ -23,6 +23,10 @@ def base() -> str:
     return BASE_PATH.read_text(encoding="utf-8")
 
 
+def _compare(parent: str, child: str, **kw):
+    return policydiff.compare(policydiff.parse(parent), policydiff.parse(child), **kw)
+
+
 def _pairs_of(cmp, start: str):
     return [p for p in cmp.pairs if p.parent is not None and p.parent.text.startswith(start)]
 
@@ -36,7 +40,7 @@ def test_distractor_made_of_frame_words_is_not_paired(base):
     m = re.search(r"各级政府性融资担保、再担保机构要在可持续经营的前提下[^。]*。", base)
     dropped = m.group(0)
     distractor = "各级政府性融资担保、再担保机构要进一步加强党的建设工作，切实落实全面从严治党主体责任。"
-    cmp = policydiff.compare(base, base.replace(dropped, distractor))
+    cmp = _compare(base, base.replace(dropped, distractor))
     (p,) = _pairs_of(cmp, dropped[:20])
     assert p.relation == "dropped"
     assert [x.relation for x in cmp.pairs if x.child is not None and x.child.text.startswith(distractor)] == ["added"]
@@ -47,7 +51,7 @@ def test_rewritten_responsibility_note_is_a_changed_note_not_a_new_clause(base):
     new = "（责任单位：省地方金融监督管理局、省财政厅、省发展改革委、省工业和信息化厅）"
     first = base.index(old)
     child = base[:first] + new + base[first + len(old):]
-    cmp = policydiff.compare(base, child)
+    cmp = _compare(base, child)
     assert cmp.summary["dropped"] == 0 and cmp.summary["added"] == 0
     changed = [p for p in cmp.pairs if p.note_change == "changed"]
     assert len(changed) == 1 and changed[0].relation == "copied"
@@ -56,7 +60,7 @@ def test_rewritten_responsibility_note_is_a_changed_note_not_a_new_clause(base):
 def test_two_items_folded_into_one(base):
     # measures 1. and 2. become one numbered measure: no clause is lost
     child = re.sub(r"\n2\.加快发展市、县两级政府性融资担保机构。", "", base, count=1)
-    cmp = policydiff.compare(base, child)
+    cmp = _compare(base, child)
     assert cmp.summary["dropped"] <= 1  # the heading 加快发展… that the child no longer prints
     kept = [p for p in cmp.pairs if p.parent is not None and p.relation in ("copied", "localized")]
     assert len(kept) >= len(cmp.parent.sentences) - 2
@@ -64,13 +68,13 @@ def test_two_items_folded_into_one(base):
 
 def test_non_adjacent_sentences_merged(base):
     # a child clause made of two parent clauses that are not neighbours (one in between stays)
-    doc = policydiff.load(base)
+    doc = policydiff.parse(base)
     long = [s for s in doc.sentences if len(s.text) > 40 and not s.note]
     a, mid, b = long[3], long[4], long[5]
     assert doc.sentences.index(b) - doc.sentences.index(a) >= 2
     merged = a.text.rstrip("。") + "，" + b.text
     child = base.replace(b.text, "").replace(a.text, merged)
-    cmp = policydiff.compare(base, child)
+    cmp = _compare(base, child)
     pa, pb = _pairs_of(cmp, a.text[:20]), _pairs_of(cmp, b.text[:20])
     assert pa and pb and pa[0].child is not None and pb[0].child is not None
     assert pa[0].child.id == pb[0].child.id
@@ -81,7 +85,7 @@ def test_condensed_sentence_is_adapted_not_dropped(base):
     m = re.search(r"各级人民政府要建立对政府性融资担保、再担保机构的资金补充机制[^。]*。", base)
     full = m.group(0)
     short = "各级人民政府要建立对政府性融资担保、再担保机构的资金补充机制。"
-    cmp = policydiff.compare(base, base.replace(full, short))
+    cmp = _compare(base, base.replace(full, short))
     (p,) = _pairs_of(cmp, full[:20])
     assert p.relation == "adapted" and p.child is not None and p.child.text.startswith(short[:20])
 
@@ -92,7 +96,7 @@ def test_sentences_reordered_inside_an_item(base):
     second = m.group(1)
     child = base.replace(first + second, second + first)
     assert child != base
-    cmp = policydiff.compare(base, child)
+    cmp = _compare(base, child)
     for s in (first, second):
         (p,) = _pairs_of(cmp, s[:20])
         assert p.relation == "copied"
@@ -103,14 +107,14 @@ def test_level_list_localized(base):
     old = "加快发展市、县两级政府性融资担保机构"
     assert old in base
     child = base.replace("市、县两级", "县、乡两级")
-    cmp = policydiff.compare(base, child)
+    cmp = _compare(base, child)
     (p,) = [x for x in _pairs_of(cmp, old) if x.child is not None]
     assert p.relation == "localized"
 
 
 def test_evidence_is_typed_data(base):
     child = base.replace("切实支持", "大力支持", 1)
-    cmp = policydiff.compare(base, child, thresholds=policydiff.Thresholds(sentence=0.5))
+    cmp = _compare(base, child, thresholds=policydiff.Thresholds(sentence=0.5))
     p = next(x for x in cmp.pairs if x.relation == "copied")
     assert p.evidence.matched_by in ("outline", "reorder", "sequence", "rescue", "split", "merge")
     assert p.evidence.margin == pytest.approx(p.evidence.score - p.evidence.runner_up)

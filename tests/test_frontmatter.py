@@ -116,7 +116,7 @@ def test_dates_as_printed(text, date):
      "2021年4月1日\n一、总体要求\n坚持。\n", "2021年政务公开工作要点", "", "淄川区昆仑镇人民政府", "town", 2021),
 ])
 def test_front_matter_of_printed_heads(head, title, doc_number, issuer, level, year):
-    doc = policydiff.load(head)
+    doc = policydiff.parse(head)
     assert (doc.title, doc.doc_number, doc.issuer, doc.level, doc.year) == (title, doc_number, issuer, level, year)
 
 

@@ -56,8 +56,8 @@ def test_real_changes_stay_apart(parent, child):
 
 
 def test_localized_clause_with_a_localized_note_is_localized():
-    parent = policydiff.load("某省要点\n一、推进公开\n（一）研究出台山东省公共资源交易目录，推动信息公开。（省发展改革委牵头）\n")
-    child = policydiff.load("某市要点\n一、推进公开\n（一）研究出台市公共资源交易目录，推动信息公开。（市发改委牵头）\n")
+    parent = policydiff.parse("某省要点\n一、推进公开\n（一）研究出台山东省公共资源交易目录，推动信息公开。（省发展改革委牵头）\n")
+    child = policydiff.parse("某市要点\n一、推进公开\n（一）研究出台市公共资源交易目录，推动信息公开。（市发改委牵头）\n")
     (p,) = [s for s in parent.sentences if "目录" in s.text]
     (c,) = [s for s in child.sentences if "目录" in s.text]
     assert relation_of(p, c) == "localized"

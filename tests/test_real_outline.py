@@ -51,8 +51,8 @@ def test_regulation_chapters_and_articles():
 @pytest.mark.parametrize("width", [28, 33, 40])
 def test_pdf_line_breaks_inside_articles_are_rejoined(name, width):
     src = (LINEAGE / name).read_text(encoding="utf-8")
-    printed = policydiff.load(src)
-    pdf = policydiff.load(_wrap(src, width))
+    printed = policydiff.parse(src)
+    pdf = policydiff.parse(_wrap(src, width))
     assert [s.text for s in pdf.sentences] == [s.text for s in printed.sentences]
     assert [it.path for it in pdf.items] == [it.path for it in printed.items]
 
@@ -67,7 +67,7 @@ PDF_ARTICLE = """智能网联汽车道路测试与示范应用管理规范（试
 
 
 def test_pdf_break_inside_a_quoted_title():
-    doc = policydiff.load(PDF_ARTICLE)
+    doc = policydiff.parse(PDF_ARTICLE)
     first = [s.text for s in doc.sentences if s.text.startswith("为贯彻")]
     assert first == ["为贯彻工业和信息化部、公安部、交通运输部《智能网联汽车道路测试与示范应用管理规范（试行）》，"
                      "规范道路测试，制定本细则。"]
@@ -92,7 +92,7 @@ TOC = """某市智慧交通发展规划
 
 
 def test_table_of_contents_is_skipped():
-    doc = policydiff.load(TOC)
+    doc = policydiff.parse(TOC)
     assert [it.path for it in doc.items] == ["1", "1.1", "1.2", "2", "3"]
     assert not any("……" in s.text for s in doc.sentences)
     assert doc.title == "某市智慧交通发展规划"
@@ -114,7 +114,7 @@ TOC_NO_PAGES = """某省数据条例
 
 
 def test_table_of_contents_without_page_numbers():
-    doc = policydiff.load(TOC_NO_PAGES)
+    doc = policydiff.parse(TOC_NO_PAGES)
     assert [it.path for it in doc.items] == ["1", "1.1", "2", "2.2", "3", "3.3"]
 
 
@@ -130,7 +130,7 @@ NOTES = """某省推进政务公开工作要点
 
 
 def test_responsibility_notes_in_real_forms():
-    doc = policydiff.load(NOTES)
+    doc = policydiff.parse(NOTES)
     by_item = {doc.item(s.item_id).path: s for s in doc.sentences if s.note}
     assert by_item["1.1"].lead == ("省政府办公厅",)
     assert by_item["1.1"].support == ("省直有关部门", "各设区市人民政府")
@@ -162,7 +162,7 @@ MID_LINE = """某市工作要点
 
 
 def test_item_starting_mid_line_and_numbered_line_ending_in_a_note():
-    doc = policydiff.load(MID_LINE)
+    doc = policydiff.parse(MID_LINE)
     assert [it.path for it in doc.items] == ["1", "1.1", "1.2", "1.3"]
     assert doc.items[2].title == "深化推广应用"
     # the numbered line that ends in a note was not glued to the line before it
@@ -170,7 +170,7 @@ def test_item_starting_mid_line_and_numbered_line_ending_in_a_note():
 
 
 def test_markdown_headings_indented_with_ideographic_spaces():
-    doc = policydiff.load("# 某市条例\n\u3000\u3000## 第一章 总则\n第一条 为了规范，制定本条例。\n")
+    doc = policydiff.parse("# 某市条例\n\u3000\u3000## 第一章 总则\n第一条 为了规范，制定本条例。\n")
     assert [it.number for it in doc.items] == ["第一章", "第一条"]
 
 

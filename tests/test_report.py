@@ -45,7 +45,7 @@ def test_report_is_self_contained_and_complete(report_file):
 def test_plan_text_is_escaped(tmp_path):
     evil = "一、总体要求\n（一）公开<script>alert(1)</script>信息。做好R&D公开。\n（二）发布<b>预算</b>。\n"
     child = "一、总体要求\n（一）公开<script>alert(1)</script>信息。做好R&D公开。\n（二）发布<i>决算</i>。\n"
-    html = render_diff_report(policydiff.compare(evil, child))
+    html = render_diff_report(policydiff.compare(policydiff.parse(evil), policydiff.parse(child)))
     assert "<script>alert" not in html and "<b>" not in html and "<i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "R&amp;D" in html and "&lt;/" in html

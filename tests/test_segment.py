@@ -148,7 +148,7 @@ def test_normalize_steps_are_named_and_switchable():
 
 
 def test_plan_without_numbering_segments_into_paragraphs():
-    doc = policydiff.load("第一段说明工作。继续推进公开。\n\n第二段要求落实；确保完成。\n")
+    doc = policydiff.parse("第一段说明工作。继续推进公开。\n\n第二段要求落实；确保完成。\n")
     assert [it.kind for it in doc.items] == ["paragraph", "paragraph"]
     assert [s.text for s in doc.sentences] == ["第一段说明工作。", "继续推进公开。", "第二段要求落实；", "确保完成。"]
 
