@@ -119,7 +119,7 @@ def test_cli_trace_and_graph(cli, chain, tmp_path):
     assert "province__city.html" not in html and 'id="data"' in html  # no report written: no link
     assert cli("graph", "-m", manifest, "-o", tmp_path / "g2.html", "--reports", "rep").exit_code == 0
     assert (tmp_path / "rep" / "province__city.html").is_file()
-    assert 'href="rep/province__city.html"' in (tmp_path / "g2.html").read_text(encoding="utf-8")
+    assert 'href="./rep/province__city.html"' in (tmp_path / "g2.html").read_text(encoding="utf-8")
 
 
 def test_cache_computes_only_new_pairs(tmp_path):
