@@ -344,15 +344,18 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
         emit(node_link_json(c.graph), output, inputs)
     else:
         base = os.path.dirname(os.path.abspath(output))
+        # the folder is always taken relative to the page (//host or /etc become host/, etc/)
+        segments = [seg for seg in reports.replace(os.sep, "/").split("/") if seg not in ("", ".")]
+        folder = os.path.join(*segments) if segments else ""
         if reports:  # write the diff report of every edge, so that every link on the page resolves
             from . import compare
             from .graph import _report_name
             from .report.diff import render_diff_report
 
             for parent, child, _kind in c.edges():
-                target = os.path.join(base, reports, _report_name(parent, child))
+                target = os.path.join(base, folder, _report_name(parent, child))
                 emit(render_diff_report(compare(c.docs[parent], c.docs[child])), target, inputs)
-        emit(graph_html(c, report_dir=reports or None, base=base), output, inputs)
+        emit(graph_html(c, report_dir=folder if reports else None, base=base), output, inputs)
 
 
 @main.command(context_settings=CONTEXT)
