@@ -35,6 +35,7 @@ CONFIRM_TOP = 3  # candidates confirmed with a full compare
 CONFIDENT_SCORE = 0.5  # share of the child's clauses derived from the parent
 CONFIDENT_MARGIN = 0.1  # lead over the runner-up
 DUPLICATE_SCORE = 0.97  # same level, this share copied both ways: the same plan
+TWIN_JACCARD = 0.6  # a same-level candidate is compared only above this estimated Jaccard (a possible twin)
 NEAREST_SLACK = 0.05  # candidates this close to the best count as equally good
 CONFIDENT_COVER = 0.25  # share of the parent's tasks the child covers (adapted included), no citation
 
@@ -580,6 +581,8 @@ def candidates(entries: list[Entry], docs: dict[str, Document], lineage: Lineage
                 continue  # a plan whose own level is unknown may descend from any level
             if not _older_or_same(meta[o], e):
                 continue
+            if po == pe and hashes[e.path].jaccard(hashes[o]) < TWIN_JACCARD:
+                continue  # the same level can only be a twin, and a twin shares almost all its text
             keep.append(o)
         keep.sort(key=lambda o: (-hashes[e.path].jaccard(hashes[o]) - (0.5 if _encloses(meta[o].region, e.region)
                                                                       else 0), o))
