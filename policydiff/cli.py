@@ -308,16 +308,9 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
 
         emit(frame_csv(c.to_frame(root)), output, inputs)
     else:
-        lines = []
-        for p in c.to_dict(root)["plans"]:
-            who = f"{p['region'] or '?'} {p['year'] or ''} ({p['level'] or '?'})"
-            if p["parent"]:
-                lines.append(f"{p['path']}  {who}  ← {p['parent']}  [{p['source']}, score {p['score']:.2f}, "
-                             f"margin {p['margin']:.2f}]")
-            else:
-                hint = f", best {p['runner_up']} at {p['score']:.2f}" if p["runner_up"] else ""
-                lines.append(f"{p['path']}  {who}  ← no confident parent{hint}")
-        emit("\n".join(lines) + "\n", output, inputs)
+        from .report.text import discovery_lines
+
+        emit("\n".join(discovery_lines(c.to_dict(root)["plans"])) + "\n", output, inputs)
 
 
 @main.command(context_settings=CONTEXT)

@@ -703,6 +703,10 @@ class Corpus:
             rows.append({"path": rel(e.path), "level": e.level, "region": e.region, "year": e.year,
                          "parent": rel(d.parent), "source": d.source, "score": d.score, "margin": d.margin,
                          "confident": d.confident, "runner_up": rel(d.runner_up),
+                         "reason": d.evidence.reason if d.evidence else "",
+                         "citation": d.evidence.citation if d.evidence else "",
+                         "role": d.evidence.role if d.evidence else "",
+                         "covers": d.evidence.covers if d.evidence else None,
                          **{k: (r.summary[k] if r else None) for k in counts}})
         frame = pd.DataFrame(rows)
         for col in ("year", *counts):

@@ -190,3 +190,18 @@ def test_unrelated_plans_do_not_change_a_lineage():
     a = Corpus.from_files(core, jobs=1).trace(query)
     b = Corpus.from_files(core + extra, jobs=1).trace(query)
     assert a["origin"] == b["origin"] and a["lineage"] == b["lineage"]
+
+
+@needs_corpus
+def test_cli_corpus_explains_each_decision(cli):
+    files = [str(LINEAGE / p) for p in ("national-china-2019-youhua-yingshang-huanjing-tiaoli.txt",
+                                        "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt",
+                                        "province-jiangxi-2020-liangshi-wuzi-chubei-gongzuo-yaodian.txt")]
+    res = cli("corpus", *files, "--jobs", "1")
+    assert res.exit_code == 0, res.stderr
+    out = res.stdout
+    assert "cites it (basis, by title)" in out and "国务院《优化营商环境条例》" in out
+    assert "no citation resolved" in out  # the roots say why they have no parent
+    csv_res = cli("corpus", *files, "--jobs", "1", "--format", "csv")
+    header = csv_res.stdout.splitlines()[0].split(",")
+    assert {"reason", "citation", "role", "covers"} <= set(header)
