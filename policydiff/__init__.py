@@ -19,7 +19,16 @@ from .model import Comparison, Document, Item, Pair, Sentence
 
 __version__ = "0.1.0"
 __all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
-           "PolicydiffError", "Thresholds", "__version__"]
+           "PolicydiffError", "Thresholds", "siblings", "__version__"]
+
+
+def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
+    """Compare one parent with several children (paths or Documents): see :mod:`policydiff.siblings`."""
+    from .siblings import siblings as build
+
+    p = parent if isinstance(parent, Document) else load(parent)
+    kids = [c if isinstance(c, Document) else load(c) for c in children]
+    return build(p, kids)
 
 
 def __getattr__(name: str):

@@ -252,6 +252,50 @@ def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: st
         sys.exit(1)
 
 
+@main.command(context_settings=CONTEXT)
+@plan_argument("parent")
+@click.argument("children", nargs=-1, required=True, type=_path())
+@output_options(("text", "csv", "xlsx", "html", "json"))
+@click.option("--reports", default="", help="With an HTML output: write each child's diff report into this "
+              "folder (relative to the HTML) and link the matrix cells to them.")
+def siblings(parent: str, children: tuple[str, ...], fmt: str, output: str | None, encoding: str | None,
+             reports: str) -> None:
+    """Compare PARENT with several CHILDREN: a task × child matrix, per-task and per-child figures."""
+    from . import compare, load
+    from .report import siblings as render
+    from .siblings import siblings as build
+
+    if "-" in (parent, *children):
+        raise PolicydiffError("-: standard input cannot be used with siblings")
+    p = load(parent, encoding=encoding)
+    kids = [load(c, encoding=encoding) for c in children]
+    comps = [compare(p, c) for c in kids]
+    sib = build(p, kids, comps)
+    inputs = (parent, *children)
+    if fmt == "json":
+        data: str | bytes = render.siblings_json(sib)
+    elif fmt == "csv":
+        data = render.siblings_csv(sib)
+    elif fmt == "xlsx":
+        data = render.siblings_xlsx(sib)
+    elif fmt == "html":
+        links: list[str] = []
+        if reports and output:
+            from .graph import _report_name, report_link
+            from .report.diff import render_diff_report
+
+            base = os.path.dirname(os.path.abspath(output))
+            segments = [seg for seg in reports.replace(os.sep, "/").split("/") if seg not in ("", ".")]
+            folder = os.path.join(*segments) if segments else ""
+            for child, cmp in zip(children, comps, strict=True):
+                emit(render_diff_report(cmp), os.path.join(base, folder, _report_name(parent, child)), inputs)
+                links.append(report_link(folder, _report_name(parent, child)))
+        data = render.siblings_html(sib, links or None)
+    else:
+        data = render.siblings_text(sib)
+    emit(data, output, inputs)
+
+
 def corpus_options(fn: Callable) -> Callable:
     """Options shared by the commands that work on many plans."""
     fn = click.option("--progress/--no-progress", default=None,

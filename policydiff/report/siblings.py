@@ -1,0 +1,106 @@
+"""Rendering of a :class:`policydiff.siblings.Siblings`: terminal text, CSV, XLSX, JSON, HTML heat map."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ..siblings import Siblings, _name
+
+
+def siblings_text(sib: Siblings) -> str:
+    """The per-child figures, then the tasks kept by all, some and none of the children."""
+    out = [f"{sib.parent.title}: {len(sib.tasks)} tasks, {len(sib.children)} children", ""]
+    out.append(f"{'child':<22}{'clauses':>8}{'copied':>8}{'local.':>8}{'adapted':>8}{'added':>8}"
+               f"{'tasks':>8}{'relay':>8}{'再生产':>8}")
+    for c in sib.per_child():
+        name = " ".join(str(x) for x in (c["region"], c["year"]) if x) or os.path.basename(c["path"])
+        out.append(f"{name:<22}{c['clauses']:>8}" + "".join(
+            f"{c[k]:>8.1%}" for k in ("copied_share", "localized_share", "adapted_share", "added_share",
+                                       "task_coverage", "relay_index", "reproduction")))
+    tasks = sib.per_task()
+    for reach, head in (("all", "reached every child"), ("some", "reached some children"), ("none", "reached none")):
+        rows = [t for t in tasks if t["reach"] == reach]
+        out += ["", f"{len(rows)} tasks {head}"]
+        for t in rows[:40]:
+            out.append(f"  {t['label']:<8} kept {t['kept']} adapted {t['adapted']} dropped {t['dropped']}"
+                       f"  {t['task'][:50]}")
+    if sib.clusters:
+        out += ["", f"{len(sib.clusters)} clauses added by several children"]
+        for cl in sib.clusters[:20]:
+            out.append("  " + " ‖ ".join(f"{_name(sib.children[k])}: {s.text[:40]}" for k, s in cl))
+    return "\n".join(out) + "\n"
+
+
+def siblings_json(sib: Siblings) -> str:
+    """JSON text of :meth:`Siblings.to_dict`."""
+    return json.dumps(sib.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def siblings_csv(sib: Siblings) -> str:
+    """The task × child matrix as CSV."""
+    from ..output import frame_csv
+
+    frame = sib.to_frame()
+    return frame_csv(frame, list(frame.columns))
+
+
+def siblings_xlsx(sib: Siblings) -> bytes:
+    """A workbook: the matrix (cells coloured by relation) and the per-child figures."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from ..output import safe_cell
+
+    fills = {"copied": "F4F4F4", "localized": "E3F1FB", "adapted": "FFF4D6", "dropped": "FDE2E1"}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "matrix"
+    names = [_name(c) for c in sib.children]
+    ws.append(["item", "label", "task", *names])
+    for task, row in zip(sib.tasks, sib.cells, strict=True):
+        ws.append([safe_cell(task.item), safe_cell(task.label), safe_cell(task.text),
+                   *[f"{c.relation} {c.kept:.0%}" for c in row]])
+        for k, cell in enumerate(row):
+            ws.cell(ws.max_row, 4 + k).fill = PatternFill("solid", fgColor=fills[cell.relation])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "D2"
+    wc = wb.create_sheet("children")
+    keys = ["clauses", "copied_share", "localized_share", "adapted_share", "added_share", "dropped_share",
+            "task_coverage", "relay_index", "reproduction"]
+    wc.append(["child", *keys])
+    for c in sib.per_child():
+        wc.append([safe_cell(c["title"] or c["path"]), *[c[k] for k in keys]])
+    wb.properties.creator = "policydiff"
+    import datetime
+
+    from .coverage import _normalize_zip
+
+    fixed = datetime.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalize_zip(buf.getvalue())  # the same inputs give the same bytes
+
+
+def siblings_html(sib: Siblings, report_links: list[str] | None = None) -> str:
+    """A self-contained heat map; ``report_links[k]`` is child k's diff report (relative), if written."""
+    from .. import __version__
+    from .diff import environment
+
+    children = [{"name": _name(c), "path": c.path} for c in sib.children]
+    per_task = sib.per_task()
+    rows = []
+    for row, t in zip(sib.cells, per_task, strict=True):
+        cells = [{"relation": c.relation, "kept_pct": round(c.kept * 100), "child_item": c.child_item,
+                  "link": report_links[k] if report_links and report_links[k] else ""}
+                 for k, c in enumerate(row)]
+        rows.append({**t, "cells": cells})
+    per_child = [{**c, "name": _name(d)} for c, d in zip(sib.per_child(), sib.children, strict=True)]
+    clusters = [[{"name": _name(sib.children[k]), "text": s.text} for k, s in cl] for cl in sib.clusters]
+    return environment().get_template("siblings.html.j2").render(
+        version=__version__, parent=sib.parent, children=children, rows=rows, per_child=per_child,
+        clusters=clusters)
