@@ -41,6 +41,11 @@ def build_graph(corpus: Corpus) -> nx.DiGraph:
         for s in doc.sentences:
             g.add_node(clause_node(e.path, s.id), kind="clause", document=e.path, sentence=s.id,
                        item=doc.item(s.item_id).path, text=s.text)
+    lineage = getattr(corpus, "lineage", None)
+    for child, cites in sorted(lineage.cites.items()) if lineage else ():
+        for c, path, by in cites:  # citation edges, apart from the inheritance edges added below
+            if path and path != child:
+                g.add_edge(doc_node(path), doc_node(child), kind="cites", role=c.role, resolved_by=by, title=c.title)
     for parent, child, kind in corpus.edges():
         r = corpus.results[(parent, child)]
         attrs = {k: v for k, v in r.summary.items() if isinstance(v, int | float)}

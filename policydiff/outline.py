@@ -25,7 +25,11 @@ def outline_dict(doc: Document) -> dict[str, Any]:
     meta = doc.meta()
     meta.update({"addressees": doc.addressees, "footer": doc.footer, "items": len(doc.items),
                  "sentences": len(doc.sentences)})
-    return {"document": meta, "outline": children.get(None, [])}
+    from .citations import extract
+
+    cites = [{"title": c.title, "issuer": c.issuer, "doc_number": c.doc_number, "role": c.role}
+             for c in extract(doc)]
+    return {"document": meta, "cites": cites, "outline": children.get(None, [])}
 
 
 def outline_text(doc: Document) -> str:
@@ -50,4 +54,12 @@ def outline_text(doc: Document) -> str:
         if units.get(it.id):
             extra += "  责任: " + "、".join(units[it.id][:6]) + ("…" if len(units[it.id]) > 6 else "")
         lines.append(label + extra)
+    from .citations import extract
+
+    cites = extract(doc)
+    if cites:
+        lines += ["", f"cites {len(cites)} documents:"]
+        for c in cites:
+            number = f"（{c.doc_number}）" if c.doc_number else ""
+            lines.append(f"  {c.role:<10} {c.issuer}《{c.title}》{number}")
     return "\n".join(lines) + "\n"

@@ -205,3 +205,41 @@ def test_cli_corpus_explains_each_decision(cli):
     csv_res = cli("corpus", *files, "--jobs", "1", "--format", "csv")
     header = csv_res.stdout.splitlines()[0].split(",")
     assert {"reason", "citation", "role", "covers"} <= set(header)
+
+
+@needs_corpus
+def test_outline_shows_citations(cli):
+    res = cli("outline", LINEAGE / "city-rizhao-2019-daqi-wuran-fangzhi-tiaoli.txt", "--format", "json")
+    cites = {c["title"]: c["role"] for c in json.loads(res.stdout)["cites"]}
+    assert cites["山东省大气污染防治条例"] == "basis" and cites["中华人民共和国大气污染防治法"] == "basis"
+    text = cli("outline", LINEAGE / "city-rizhao-2019-daqi-wuran-fangzhi-tiaoli.txt").stdout
+    assert "basis      《山东省大气污染防治条例》" in text
+
+
+@needs_corpus
+def test_graph_keeps_citation_edges_apart_from_inheritance(lineage_corpus):
+    g = lineage_corpus.graph
+    rizhao = "doc:" + str(LINEAGE / "city-rizhao-2019-daqi-wuran-fangzhi-tiaoli.txt")
+    law = "doc:" + str(LINEAGE / "national-china-2018-daqi-wuran-fangzhi-fa.txt")
+    shandong = "doc:" + str(LINEAGE / "province-shandong-2018-daqi-wuran-fangzhi-tiaoli.txt")
+    assert g.edges[law, rizhao]["kind"] == "cites" and g.edges[law, rizhao]["role"] == "basis"
+    assert g.edges[shandong, rizhao]["kind"] == "inherits"
+
+
+@needs_corpus
+def test_coverage_responsible_columns_filled_on_a_real_pair():
+    from policydiff.report.coverage import coverage
+
+    parent = LINEAGE / "national-china-2019-zhengfuxing-rongzi-danbao-zhidao-yijian.txt"
+    child = LINEAGE / "province-jiangxi-2020-zhengfuxing-rongzi-danbao-ruogan-cuoshi.txt"
+    rep = coverage(policydiff_compare(parent, child))
+    covered = [r for r in rep.rows if r.covered]
+    filled = [r for r in covered if r.child_responsible]
+    assert covered and len(filled) >= 0.5 * len(covered)
+    assert any("省财政厅" in r.child_responsible for r in filled)
+
+
+def policydiff_compare(a, b):
+    import policydiff
+
+    return policydiff.compare(a, b)
