@@ -816,20 +816,30 @@ def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: di
     if not higher:
         return Discovery(e.path, None, 0.0, 0.0, False, "none",
                          evidence=Evidence("no-candidate", versions=versions))
-    top = higher[0][0]
+    # content score: the parent's tasks the child covers, and the share of the child derived from it
+    # (covers alone saturates when several candidates keep every task, e.g. sibling plans of a copy)
+    content = sorted(((0.5 * sc + 0.5 * derived(o), o) for sc, o in higher), key=lambda x: (-x[0], x[1]))
+    top = content[0][0]
     # the grandparent resembles the child too: among near-best candidates take the nearest level
-    near = [(sc, o) for sc, o in higher if sc >= top - NEAREST_SLACK]
-    best_s, best = max(near, key=lambda x: (_level_rank(by_path[x[1]].level), x[0], -order[x[1]][1]))
-    rivals = [(sc, o) for sc, o in higher if o != best and not _encloses(by_path[o].region, by_path[best].region)]
+    near = [(sc, o) for sc, o in content if sc >= top - NEAREST_SLACK]
+    # … and of equally good candidates the one whose region encloses the child's (the gazetteer prior)
+    best_s, best = max(near, key=lambda x: (_level_rank(by_path[x[1]].level),
+                                            _encloses(by_path[x[1]].region, e.region), x[0], -order[x[1]][1]))
+    rivals = [(sc, o) for sc, o in content if o != best and not _encloses(by_path[o].region, by_path[best].region)]
     runner_s, runner = rivals[0] if rivals else (0.0, None)
     margin = round(best_s - runner_s, 4)
     # the gazetteer is evidence too: a plan of the enclosing region needs only to lead, not by a margin
     enclosing = _encloses(by_path[best].region, e.region) or by_path[best].region == "全国"
-    strong = best_s >= CONFIDENT_COVER
-    confident = strong and (margin >= CONFIDENT_MARGIN or (enclosing and margin > 0))
+    strong = cover(best) >= CONFIDENT_COVER
+    # among near-equal candidates, being the only one of the child's enclosing region at this level
+    # decides (synthetic siblings differ by a hair; the gazetteer does not)
+    alone = _encloses(by_path[best].region, e.region) and not any(o != best and by_path[o].level == by_path[best].level
+                                  and _encloses(by_path[o].region, e.region) for _sc, o in near)
+    confident = strong and (margin >= CONFIDENT_MARGIN or (enclosing and margin > 0) or alone)
     reason = "content" if confident else ("weak-content" if not strong else "no-margin")
-    ev = Evidence(reason, covers=best_s, derived=derived(best), level=by_path[best].level, year=by_path[best].year,
-                  runner_up=runner if confident else best, runner_up_covers=runner_s if confident else best_s,
+    ev = Evidence(reason, covers=cover(best), derived=derived(best), level=by_path[best].level,
+                  year=by_path[best].year, runner_up=runner if confident else best,
+                  runner_up_covers=cover(runner) if confident and runner else cover(best),
                   margin=margin, versions=versions)
-    return Discovery(e.path, best if confident else None, best_s, margin, confident,
+    return Discovery(e.path, best if confident else None, round(best_s, 4), margin, confident,
                      "discovered" if confident else "none", runner if confident else best, ev)
