@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test bench lint fuzz clean
+.PHONY: demo test bench bench-laws lint fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,9 +25,16 @@ BENCH_SIZES ?= 100 300 1000
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compare_bench.py
+	$(BIN)/python benchmarks/process_bench.py
+	$(BIN)/python benchmarks/gold_bench.py
+	$(BIN)/python benchmarks/lineage_bench.py
 	$(BIN)/python benchmarks/corpus_bench.py $(BENCH_SIZES)
 	$(BIN)/python scripts/outline_corpus.py
 	$(BIN)/python -m pytest -q -m slow tests/test_real_outline.py
+
+# discovery + comparisons over the 2,461 laws of ../shared/corpus/laws (about 8 minutes on 2 cores)
+bench-laws: $(STAMP)
+	$(BIN)/python benchmarks/laws_bench.py --jobs 2
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow tests/test_fuzz.py

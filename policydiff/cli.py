@@ -225,12 +225,21 @@ def report(parent: str, child: str, output: str, encoding: str | None) -> None:
 @main.command(context_settings=CONTEXT)
 @plan_argument("parent")
 @plan_argument("child")
+@click.argument("grandchildren", nargs=-1, type=_path())
 @output_options(("text", "csv", "xlsx", "html", "json"))
 @click.option("--fail-under", type=float, default=None, callback=_fraction,
-              help="Exit 1 when task coverage is below this share (e.g. 0.9).")
-def coverage(parent: str, child: str, fmt: str, output: str | None, encoding: str | None,
-             fail_under: float | None) -> None:
-    """Audit whether CHILD covers every task of PARENT (one row per parent task)."""
+              help="Exit 1 when task coverage is below this share (e.g. 0.9); with GRANDCHILDREN, the share "
+                   "of tasks that reach the least-covered grandchild.")
+def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,
+             encoding: str | None, fail_under: float | None) -> None:
+    """Audit whether CHILD covers every task of PARENT (one row per parent task).
+
+    With GRANDCHILDREN (plans of the level below CHILD), each task is followed down: deep, shallow
+    (CHILD kept it, the grandchild lost it), orphan (CHILD dropped it, the grandchild has it), uncovered.
+    """
+    if grandchildren:
+        _depth(parent, child, grandchildren, fmt, output, encoding, fail_under)
+        return
     from .report import coverage as cov
 
     rep = cov.coverage(_compare_files(parent, child, encoding))
@@ -413,6 +422,48 @@ def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | 
         emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output, inputs)
     else:
         emit(trace_text(result), output, inputs)
+
+
+def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,
+           encoding: str | None, fail_under: float | None) -> None:
+    """Three-level coverage (see :func:`policydiff.siblings.depth`)."""
+    from . import load
+    from .output import csv_text
+    from .siblings import depth
+
+    if fmt not in ("text", "csv", "json"):
+        raise PolicydiffError(f"coverage with grandchildren writes text, csv or json, not {fmt}")
+    if "-" in (parent, child, *grandchildren):
+        raise PolicydiffError("-: standard input cannot be used with grandchildren")
+    d = depth(load(parent, encoding=encoding), load(child, encoding=encoding),
+              [load(g, encoding=encoding) for g in grandchildren])
+    names = [g.region or os.path.basename(g.path) for g in d.grandchildren]
+    if fmt == "json":
+        data = json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        rows = [[t.item, t.label, t.text, "covered" if cov else "missing", *row]
+                for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True)]
+        data = csv_text(["item", "label", "task", d.child.region or "child", *names], rows)
+    else:
+        lines = [f"{d.parent.title} → {d.child.title} → {', '.join(names)}: {len(d.tasks)} tasks"]
+        for k, name in enumerate(names):
+            counts = {s: sum(1 for row in d.statuses if row[k] == s)
+                      for s in ("deep", "shallow", "orphan", "uncovered")}
+            lines.append(f"  {name}: reached {d.reached(k):.1%}  "
+                         + "  ".join(f"{s} {n}" for s, n in counts.items()))
+        lines.append("")
+        for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True):
+            if any(x in ("shallow", "orphan") for x in row):
+                lines.append(f"  {t.label:<8} {'covered' if cov else 'missing':<8} " + " ".join(f"{x:<9}" for x in row)
+                             + f" {t.text[:40]}")
+        data = "\n".join(lines) + "\n"
+    emit(data, output, (parent, child, *grandchildren))
+    if fail_under is not None:
+        worst = min(d.reached(k) for k in range(len(d.grandchildren)))
+        if worst < fail_under:
+            click.echo(f"policydiff: {worst:.1%} of tasks reach the least-covered grandchild, below --fail-under "
+                       f"{fail_under:.1%}", err=True)
+            sys.exit(1)
 
 
 def _inputs(corpus, manifest: str | None) -> tuple[str, ...]:

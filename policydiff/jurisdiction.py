@@ -49,12 +49,14 @@ def _bare_re() -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, words)) + ")|[省市区县镇乡](?=[\u4e00-\u9fff])")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def mask(text: str) -> str:
     """Text with jurisdiction words replaced by placeholders (see ``rules/jurisdiction.tsv``).
 
     Place names first, then the rules of ``jurisdiction.tsv`` in order; then a level character
     left standing before a noun (省公共资源交易目录) unless it belongs to a word such as 市场
-    (``level_compounds.tsv``); last, level words and place names merge into one token.
+    (``level_compounds.tsv``); last, level words and place names merge into one token. Cached:
+    the same clause, note and edit fragment are masked many times in one comparison.
     """
     text = _place_re().sub(_PLACE, text)
     for pattern, repl in _rules():

@@ -171,3 +171,72 @@ def _clusters(comps: tuple[Comparison, ...]) -> list[list[tuple[int, Sentence]]]
         if len(group) >= 2:
             out.append(group)
     return out
+
+
+DEPTH_STATUSES = ("deep", "shallow", "orphan", "uncovered")
+
+
+@dataclass
+class Depth:
+    """Whether each parent task reached the child and, through it, each grandchild.
+
+    Per (task, grandchild): ``deep`` — the child covers the task and the grandchild keeps a clause
+    of the child's version of it; ``shallow`` — the child covers it, the grandchild lost it;
+    ``orphan`` — the child dropped it but the grandchild has it (straight from the parent, or
+    from elsewhere); ``uncovered`` — neither has it.
+    """
+
+    parent: Document
+    child: Document
+    grandchildren: tuple[Document, ...]
+    tasks: tuple[Task, ...]
+    child_covers: tuple[bool, ...]
+    statuses: tuple[tuple[str, ...], ...]  # [task][grandchild]
+
+    def reached(self, k: int) -> float:
+        """Share of tasks that reach grandchild ``k`` (deep or orphan)."""
+        n = len(self.tasks) or 1
+        return sum(1 for row in self.statuses if row[k] in ("deep", "orphan")) / n
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parent": self.parent.meta(), "child": self.child.meta(),
+                "grandchildren": [g.meta() for g in self.grandchildren],
+                "definitions": {s: d for s, d in zip(DEPTH_STATUSES, (
+                    "the child covers the task and the grandchild keeps the child's version of it",
+                    "the child covers the task, the grandchild lost it",
+                    "the child dropped the task, the grandchild has it", "neither has it"), strict=True)},
+                "reached": [round(self.reached(k), 4) for k in range(len(self.grandchildren))],
+                "tasks": [{"item": t.item, "label": t.label, "task": t.text, "child": "covered" if cov else "missing",
+                           "grandchildren": list(row)}
+                          for t, cov, row in zip(self.tasks, self.child_covers, self.statuses, strict=True)]}
+
+
+def depth(parent: Document, child: Document, grandchildren: list[Document] | tuple[Document, ...]) -> Depth:
+    """Three-level coverage: parent → child → each grandchild (see :class:`Depth`)."""
+    from . import compare
+    from .report.coverage import coverage
+
+    pc = compare(parent, child)
+    rows = coverage(pc).rows
+    items = {it.path: it for it in parent.items}
+    tasks = tuple(Task(r.parent_item, items[r.parent_item].number.strip() or r.parent_item, r.task) for r in rows)
+    # the child's clauses that carry each parent task
+    carried: dict[str, set[str]] = {}
+    for p in pc.pairs:
+        if p.parent is not None and p.child is not None and p.relation != "dropped":
+            carried.setdefault(parent.item(p.parent.item_id).path, set()).add(p.child.id)
+    statuses = []
+    kept_in, direct = [], []
+    for g in grandchildren:
+        cg = compare(child, g)
+        kept_in.append({p.parent.id for p in cg.pairs if p.parent is not None and p.relation != "dropped"})
+        direct.append({r.parent_item for r in coverage(compare(parent, g)).rows if r.covered})
+    for r in rows:
+        row = []
+        for k in range(len(grandchildren)):
+            if r.covered:
+                row.append("deep" if carried.get(r.parent_item, set()) & kept_in[k] else "shallow")
+            else:
+                row.append("orphan" if r.parent_item in direct[k] else "uncovered")
+        statuses.append(tuple(row))
+    return Depth(parent, child, tuple(grandchildren), tasks, tuple(r.covered for r in rows), tuple(statuses))

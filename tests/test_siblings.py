@@ -111,3 +111,26 @@ def test_heat_map_in_a_browser(cli, tmp_path):
         page.wait_for_load_state()
         assert page.url.endswith(".html") and page.locator("tr.pair").count() > 50
         browser.close()
+
+
+HENAN = LINEAGE / "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt"
+KAIFENG = LINEAGE / "city-kaifeng-2021-youhua-yingshang-huanjing-tiaoli.txt"
+ZHUMADIAN = LINEAGE / "city-zhumadian-2021-youhua-yingshang-huanjing-tiaoli.txt"
+
+
+def test_three_level_coverage_shallow_and_orphan(cli):
+    """Read in the documents: 河南 第二十四条 keeps the national 第四十三条 on 中介服务, neither 开封 nor
+    驻马店 has it (shallow); 河南 has no general 多元化纠纷解决机制 (national 第六十六条), 驻马店 第二十九条
+    has it (orphan), 开封 has not (uncovered)."""
+    res = cli("coverage", PARENT, HENAN, KAIFENG, ZHUMADIAN, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    by_label = {t["label"]: t for t in data["tasks"]}
+    assert by_label["第四十三条"]["child"] == "covered" and by_label["第四十三条"]["grandchildren"] == ["shallow", "shallow"]
+    assert by_label["第六十六条"]["child"] == "missing"
+    assert by_label["第六十六条"]["grandchildren"] == ["uncovered", "orphan"]
+    assert len(data["reached"]) == 2 and all(0 < r < 1 for r in data["reached"])
+    text = cli("coverage", PARENT, HENAN, KAIFENG, ZHUMADIAN).stdout
+    assert "开封市: reached" in text and "orphan" in text
+    assert cli("coverage", PARENT, HENAN, KAIFENG, ZHUMADIAN, "--fail-under", "0.9").exit_code == 1
+    assert cli("coverage", PARENT, HENAN, KAIFENG, "--format", "html").exit_code == 2

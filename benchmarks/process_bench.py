@@ -1,0 +1,67 @@
+"""Whole-process timings (medians), in one run: `policydiff compare --format json` on the sample
+pair and on a real pair, against a Python process running difflib.SequenceMatcher(autojunk=False)
+over the same two texts; optionally the same commands from another source tree (a baseline
+commit checked out elsewhere) so before/after come from the same run.
+
+Usage: python benchmarks/process_bench.py [--baseline-tree DIR] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINEAGE = ROOT.parent / "shared" / "corpus" / "lineage"
+PAIRS = {
+    "sample SD2017 → LC2017": (ROOT / "data" / "shandong-2017-province.txt", ROOT / "data" / "liaocheng-2017-city.md"),
+    "real 国办发〔2019〕6号 → 江西": (LINEAGE / "national-china-2019-zhengfuxing-rongzi-danbao-zhidao-yijian.txt",
+                               LINEAGE / "province-jiangxi-2020-zhengfuxing-rongzi-danbao-ruogan-cuoshi.txt"),
+}
+DIFFLIB = ("import difflib, sys; a = open(sys.argv[1], encoding='utf-8').read(); "
+           "b = open(sys.argv[2], encoding='utf-8').read(); "
+           "print(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())")
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--baseline-tree", default=None)
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for name, (p, c) in PAIRS.items():
+        if not p.exists():
+            continue
+        runs: dict[str, tuple[list[str], dict[str, str]]] = {
+            "difflib process": ([sys.executable, "-c", DIFFLIB, str(p), str(c)], env),
+            "policydiff (this tree)": ([sys.executable, "-m", "policydiff.cli", "compare", str(p), str(c),
+                                        "--format", "json"], env),
+        }
+        if args.baseline_tree:
+            runs["policydiff (baseline tree)"] = (runs["policydiff (this tree)"][0],
+                                                  dict(os.environ, PYTHONPATH=args.baseline_tree))
+        times: dict[str, list[float]] = {k: [] for k in runs}
+        for _ in range(args.repeat):  # interleaved, so load on the machine hits all alike
+            for k, (cmd, e) in runs.items():
+                times[k].append(timed(cmd, e))
+        base = statistics.median(times["difflib process"])
+        print(name)
+        for k, ts in times.items():
+            med = statistics.median(ts)
+            print(f"  {k:<28} median {med:6.2f} s   ratio to difflib {med / base:5.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
