@@ -294,8 +294,7 @@ def siblings(parent: str, children: tuple[str, ...], fmt: str, output: str | Non
             from .report.diff import render_diff_report
 
             base = os.path.dirname(os.path.abspath(output))
-            segments = [seg for seg in reports.replace(os.sep, "/").split("/") if seg not in ("", ".")]
-            folder = os.path.join(*segments) if segments else ""
+            folder = _report_folder(reports)
             for child, cmp in zip(children, comps, strict=True):
                 emit(render_diff_report(cmp), os.path.join(base, folder, _report_name(parent, child)), inputs)
                 links.append(report_link(folder, _report_name(parent, child)))
@@ -390,9 +389,7 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
         emit(node_link_json(c.graph), output, inputs)
     else:
         base = os.path.dirname(os.path.abspath(output))
-        # the folder is always taken relative to the page (//host or /etc become host/, etc/)
-        segments = [seg for seg in reports.replace(os.sep, "/").split("/") if seg not in ("", ".")]
-        folder = os.path.join(*segments) if segments else ""
+        folder = _report_folder(reports)
         if reports:  # write the diff report of every edge, so that every link on the page resolves
             from . import compare
             from .graph import _report_name
@@ -464,6 +461,12 @@ def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, ou
             click.echo(f"policydiff: {worst:.1%} of tasks reach the least-covered grandchild, below --fail-under "
                        f"{fail_under:.1%}", err=True)
             sys.exit(1)
+
+
+def _report_folder(reports: str) -> str:
+    """--reports, always relative to the page it is linked from (//host or /etc become host/, etc/)."""
+    segments = [seg for seg in reports.replace(os.sep, "/").split("/") if seg not in ("", ".")]
+    return os.path.join(*segments) if segments else ""
 
 
 def _inputs(corpus, manifest: str | None) -> tuple[str, ...]:

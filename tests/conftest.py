@@ -51,3 +51,24 @@ def assert_lossless(doc) -> None:
             inside[k] += 1
     assert max(inside, default=0) <= 1
     assert len(doc.origin) == len(doc.text)
+
+
+def chromium_or_skip() -> str:
+    """Path of Debian's chromium; the test is skipped without it, except on CI where it must exist."""
+    import os
+    import shutil
+
+    import pytest
+
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get("CI"):
+            raise AssertionError("chromium missing on CI")
+        pytest.skip("no chromium here")
+    return path
+
+
+def launch_chromium(pw, path: str):
+    """A headless chromium that makes no network request of its own."""
+    return pw.chromium.launch(executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                                          "--disable-background-networking"])

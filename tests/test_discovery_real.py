@@ -10,6 +10,7 @@ import pytest
 from benchmarks.lineage_bench import LINEAGE, evaluate, truth
 from policydiff import citations
 from policydiff.corpus import Corpus
+from tests.conftest import chromium_or_skip, launch_chromium
 
 needs_corpus = pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
 
@@ -96,8 +97,6 @@ def test_title_key_strips_wrappers_and_versions():
 @needs_corpus
 def test_graph_page_layers_clicks_and_links(lineage_corpus, tmp_path):
     """The picture puts levels in layers, a click lists a plan's clauses, every link resolves."""
-    import os
-    import shutil
 
     import policydiff
     from policydiff.graph import _report_name, graph_html
@@ -113,17 +112,11 @@ def test_graph_page_layers_clicks_and_links(lineage_corpus, tmp_path):
     page_file.write_text(graph_html(lineage_corpus, report_dir="r", base=str(tmp_path)), encoding="utf-8")
     html = page_file.read_text(encoding="utf-8")
     assert html.count('class="report-link"') == 3  # only reports that exist are linked
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(chromium):
-        if os.environ.get("CI"):
-            raise AssertionError("chromium missing on CI")
-        pytest.skip("no chromium here")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium,
-                                     args=["--headless", "--no-sandbox", "--disable-gpu",
-                                           "--disable-background-networking"])
+        browser = launch_chromium(pw, chromium)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(page_file.as_uri())
         ys = page.evaluate("""() => { const out = {};

@@ -33,6 +33,7 @@ import policydiff
 from policydiff.errors import InputError
 
 from .conftest import LC17, SD17
+from .test_bad_input import _write
 
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -64,15 +65,6 @@ class PlanRow:
     error: str | None = None  # expected on the one stderr line (exit 2); None: a correct result
     shown: str | None = None  # how the file is named on that line (default: its name)
     check: Callable[[str, object], None] | None = None
-
-
-def _write(name: str, data: bytes | str) -> Callable[[Path], Path]:
-    def make(folder: Path) -> Path:
-        p = folder / name
-        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        return p
-
-    return make
 
 
 def _fifo(folder: Path) -> Path:

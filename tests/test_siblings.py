@@ -9,13 +9,12 @@ list of prohibited acts, 广东 第四十三条 and 北京 第三十六条 keep 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import policydiff
+from tests.conftest import chromium_or_skip, launch_chromium
 
 LINEAGE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "lineage"
 PARENT = LINEAGE / "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt"
@@ -84,16 +83,11 @@ def test_heat_map_in_a_browser(cli, tmp_path):
     out = tmp_path / "sib.html"
     res = cli("siblings", PARENT, *CHILDREN, "-o", out, "--reports", "pairs")
     assert res.exit_code == 0, res.stderr
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(chromium):
-        if os.environ.get("CI"):
-            raise AssertionError("chromium missing on CI")
-        pytest.skip("no chromium here")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                                                     "--disable-background-networking"])
+        browser = launch_chromium(pw, chromium)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(out.as_uri())
         rows = page.locator("#matrix tbody tr")
