@@ -646,7 +646,7 @@ class Corpus:
                 raise InputError(e.path, f"parent {e.parent} is not in the manifest")
         lineage = read_lineage(entries, docs) if discover else Lineage({}, {})
         cands = candidates(entries, docs, lineage) if discover else {e.path: [] for e in entries}
-        confirm = {e.path: _to_confirm(e, cands[e.path], lineage) for e in entries}
+        confirm = {e.path: _to_confirm(e, cands[e.path], lineage, by_path) for e in entries}
         pairs = set()
         for e in entries:
             if e.parent:
@@ -741,12 +741,14 @@ def _fill(e: Entry, doc: Document) -> Entry:
                  e.doc_number or doc.doc_number, e.parent)
 
 
-def _to_confirm(e: Entry, cands: list[str], lineage: Lineage) -> list[str]:
-    """The candidates worth a full compare: the cited ones (at most 3), else the best CONFIRM_TOP others."""
+def _to_confirm(e: Entry, cands: list[str], lineage: Lineage, by_path: dict[str, Entry]) -> list[str]:
+    """The candidates worth a full compare: the cited ones (at most 3) and a possible twin, else the
+    best CONFIRM_TOP others."""
     cited = {path for c, path, _by in lineage.cites.get(e.path, ()) if path and c.role != "mention"}
     first = [o for o in cands if o in cited][:3]
-    if first:  # a resolved citation decides; content only measures it (and twins need no citation)
-        return first
+    if first:  # a resolved citation decides; content only measures it — but a twin cites the same
+        twins = [o for o in cands if o not in cited and by_path[o].level == e.level][:1]
+        return first + twins
     return [o for o in cands if o not in cited][:CONFIRM_TOP]
 
 

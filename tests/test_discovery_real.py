@@ -236,3 +236,16 @@ def policydiff_compare(a, b):
     import policydiff
 
     return policydiff.compare(a, b)
+
+
+@needs_corpus
+def test_a_twin_is_found_even_when_both_cite_their_parent(tmp_path):
+    import opencc
+
+    src = LINEAGE / "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt"
+    twin = tmp_path / "henan-youhua-traditional.txt"
+    twin.write_text(opencc.OpenCC("s2tw").convert(src.read_text(encoding="utf-8")), encoding="utf-8")
+    national = LINEAGE / "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt"
+    c = Corpus.from_files([str(national), str(src), str(twin)], jobs=1)
+    assert c.discoveries[str(src)].source == "cited"  # 根据…国务院《优化营商环境条例》
+    assert c.discoveries[str(twin)].source == "duplicate" and c.discoveries[str(twin)].parent == str(src)
