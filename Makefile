@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/process_bench.py
 	$(BIN)/python benchmarks/gold_bench.py
 	$(BIN)/python benchmarks/lineage_bench.py
+	$(BIN)/python benchmarks/siblings_bench.py
 	$(BIN)/python benchmarks/corpus_bench.py $(BENCH_SIZES)
 	$(BIN)/python scripts/outline_corpus.py
 	$(BIN)/python -m pytest -q -m slow tests/test_real_outline.py
