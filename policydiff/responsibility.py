@@ -13,11 +13,29 @@ from .rules import load_table
 
 
 @functools.lru_cache(maxsize=1)
-def _rules() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for kind, value, *_ in load_table("responsibility.tsv"):
-        out.setdefault(kind, []).append(value)
+def _table() -> dict[str, list[tuple[str, ...]]]:
+    """Rows of ``responsibility.tsv`` by kind: (value,) or (value, role)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for kind, *rest in load_table("responsibility.tsv"):
+        out.setdefault(kind, []).append(tuple(rest))
     return out
+
+
+def _rules() -> dict[str, list[str]]:
+    return {kind: [row[0] for row in rows] for kind, rows in _table().items()}
+
+
+@functools.cache
+def _rules2(kind: str) -> tuple[tuple[str, str], ...]:
+    """(value, role) rows of one kind: role verbs and labels."""
+    return tuple((row[0], row[1]) for row in _table().get(kind, []) if len(row) > 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, str], ...]:
+    """Unit names whose 、 does not separate units, longest first, with their placeholder."""
+    phrases = sorted((row[0] for row in _table().get("phrase", [])), key=len, reverse=True)
+    return tuple((ph, f"\ue010{k}\ue011") for k, ph in enumerate(phrases))
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,15 +60,16 @@ def _label_re() -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, labels)) + ")[:：]")
 
 
-@functools.lru_cache(maxsize=8)
-def _rules2(kind: str) -> tuple[tuple[str, str], ...]:
-    return tuple((value, rest[0]) for k, value, *rest in load_table("responsibility.tsv") if k == kind and rest)
-
-
 @functools.lru_cache(maxsize=1)
 def _role_re() -> re.Pattern[str]:
     verbs = sorted((v for v, _ in _rules2("role")), key=len, reverse=True)
     return re.compile("(" + "|".join(map(re.escape, verbs)) + ")")
+
+
+@functools.lru_cache(maxsize=1)
+def _role_tail_re() -> re.Pattern[str]:
+    """A role verb ending one part of a note: …牵头 / …按职责分工负责落实."""
+    return re.compile(r"(?:按职责分工|分别|共同)?(?:" + _role_re().pattern + r")(?:落实)?$")
 
 
 def _is_unit(name: str) -> bool:
@@ -71,7 +90,7 @@ def is_note(inner: str) -> bool:
     if not parts:
         return False
     for part in parts:
-        m = re.search(r"(?:按职责分工|分别|共同)?(?:" + _role_re().pattern + r")(?:落实)?$", part.strip())
+        m = _role_tail_re().search(part.strip())
         if m is None:
             return False
         names = units(part[: m.start()])
@@ -118,10 +137,8 @@ def units(note: str) -> tuple[str, ...]:
     """The units a note names, in order: "省财政厅、省国资委按职责分工分别牵头落实" → (省财政厅, 省国资委)."""
     text = note.strip().strip("（）()。；")
     text = _label_re().sub("、", text).strip("、 ")
-    phrases = [row[1] for row in load_table("responsibility.tsv") if row[0] == "phrase"]
-    for k, ph in enumerate(sorted(phrases, key=len, reverse=True)):
-        text = text.replace(ph, f"\ue010{k}\ue011")
-    restore = {f"\ue010{k}\ue011": ph for k, ph in enumerate(sorted(phrases, key=len, reverse=True))}
+    for ph, key in _phrases():
+        text = text.replace(ph, key)
     parts = []
     depth = 0
     current: list[str] = []
@@ -142,7 +159,7 @@ def units(note: str) -> tuple[str, ...]:
         # 人行南昌中心支行和各市、县（区）人民政府: 和 between two units joins a list
         pieces = re.split(r"(?<=[行局厅委办院部室会司心])和", part)
         for piece in pieces:
-            for key, ph in restore.items():
+            for ph, key in _phrases():
                 piece = piece.replace(key, ph)
             piece = piece.strip()
             if piece and piece not in out:
