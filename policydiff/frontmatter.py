@@ -19,10 +19,6 @@ from dataclasses import dataclass
 from . import numbering, regions
 from .rules import load_table
 
-GENRES = ("工作要点", "实施方案", "工作方案", "实施意见", "指导意见", "行动计划", "行动方案", "管理办法",
-          "实施细则", "工作安排", "若干措施", "若干规定", "意见", "方案", "计划", "办法", "细则", "条例", "规定",
-          "要点", "通知", "决定", "规划", "纲要", "措施", "规范", "规则", "准则", "标准", "指引", "指南", "清单",
-          "制度", "法", "批复", "公告", "通告", "决议", "函", "报告", "章程", "目录")
 _HAN_DIGIT = "〇○零一二三四五六七八九十"
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _HAN_DATE = re.compile(rf"([{_HAN_DIGIT}]{{4}})年([{_HAN_DIGIT}]{{1,3}})月([{_HAN_DIGIT}]{{1,3}})日")
@@ -57,6 +53,12 @@ class FrontMatter:
     region: str = ""
     year: int | None = None
     first_year: int | None = None  # the first adoption of a revised text (1987 for a law revised in 2018)
+
+
+@functools.lru_cache(maxsize=1)
+def _genres() -> tuple[str, ...]:
+    """What a title ends with (rules/genres.tsv)."""
+    return tuple(row[0] for row in load_table("genres.tsv"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -134,7 +136,7 @@ def _join_title(lines: Sequence[str], start: int, stop: int) -> tuple[str, int]:
         parts.append(t)
         last = i
         joined = "".join(parts)
-        if joined.endswith(GENRES) or re.search(r"[（(](?:试行|征求意见稿|草案|修订|\d{4}年[^）)]*)[）)]$", joined):
+        if joined.endswith(_genres()) or re.search(r"[（(](?:试行|征求意见稿|草案|修订|\d{4}年[^）)]*)[）)]$", joined):
             return joined, last
         if len(parts) >= 4:
             break
@@ -172,13 +174,13 @@ def _title(lines: Sequence[str], scan: int) -> tuple[str, int]:
             and not numbering.match(t):
         title, last = _join_title(lines, first, scan)
         wrapper = "印发" in title and title.endswith("通知")
-        if title and (notice == "" or (title.endswith(GENRES) and not wrapper)):
+        if title and (notice == "" or (title.endswith(_genres()) and not wrapper)):
             return title, last
     if notice:
         return notice, -1
     for i in range(scan):
         t = lines[i].strip()
-        if t and len(t) <= TITLE_LINE_MAX and t[-1] not in "。；，：" and t.endswith(GENRES):
+        if t and len(t) <= TITLE_LINE_MAX and t[-1] not in "。；，：" and t.endswith(_genres()):
             return t, i
     return "", -1
 

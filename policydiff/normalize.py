@@ -180,6 +180,12 @@ _ITEM_MID_LINE = re.compile(r"(?<=[。！？])(?=(?:（[一二三四五六七八
                             r"[^\n。；，：]{2,25}(?:[。；]|$))", re.M)
 
 
+@functools.lru_cache(maxsize=1)
+def _title_ends() -> tuple[str, ...]:
+    """Genre words that end a title standing on its own line (rules/genres.tsv, line_end = yes)."""
+    return tuple(row[0] for row in load_table("genres.tsv") if row[1] == "yes")
+
+
 def _continues(line: str, nxt: str, width: int = 45) -> bool:
     """Does ``line`` break off a sentence that ``nxt`` continues? (PDF hard line breaks).
 
@@ -202,7 +208,7 @@ def _continues(line: str, nxt: str, width: int = 45) -> bool:
     marker = numbering.match(line)
     if marker is not None and marker.kind in ("article", "section_article"):
         return True  # an article is body text, never a heading: 第一条 为贯彻…
-    if not re.search("[，、。；：]", line) and line.endswith(_GENRE_ENDS) and len(line) <= 60:
+    if not re.search("[，、。；：]", line) and line.endswith(_title_ends()) and len(line) <= 60:
         return False  # a title on one line
     if len(line) >= width or re.search("[。；]", line):
         return True
@@ -211,10 +217,6 @@ def _continues(line: str, nxt: str, width: int = 45) -> bool:
     # A numbered heading runs on only when the next line starts with a tail ("公" / "开。…").
     head = re.split("[，。；、：]", nxt, maxsplit=1)[0]
     return len(line) >= 26 and len(head) <= 3
-
-
-_GENRE_ENDS = ("意见", "通知", "条例", "办法", "规定", "细则", "方案", "要点", "计划", "纲要", "规划", "决定", "措施",
-               "规范", "法", "规则", "指南", "指引")
 
 
 def _wrap_width(lines: list[str]) -> int:
