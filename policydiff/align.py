@@ -270,23 +270,21 @@ def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignme
         for a, b in _greedy(sub, left_r, left_c, t.reorder):
             take(rows[a], cols[b], float(sub[a, b]), "reorder")
 
+    def leftovers() -> tuple[list[int], list[int]]:
+        return ([i for i in range(len(pc)) if i not in matched_p], [j for j in range(len(cc)) if j not in matched_c])
+
     # restructured outlines: what the item pass left is aligned again in document order, across items
-    free_p = [i for i in range(len(pc)) if i not in matched_p]
-    free_c = [j for j in range(len(cc)) if j not in matched_c]
+    free_p, free_c = leftovers()
     if free_p and free_c:
         sub = np.where(content[np.ix_(free_p, free_c)] >= t.sequence_content, sent[np.ix_(free_p, free_c)], 0.0)
         for a, b in _dp(sub - t.sequence):
             take(free_p[a], free_c[b], float(sub[a, b]), "sequence")
 
     # rescue: leftovers matched anywhere
-    free_p = [i for i in range(len(pc)) if i not in matched_p]
-    free_c = [j for j in range(len(cc)) if j not in matched_c]
-    for i, j in _greedy(sent, free_p, free_c, t.rescue):
+    for i, j in _greedy(sent, *leftovers(), t.rescue):
         take(i, j, float(sent[i, j]), "rescue")
     # reworded moves: content overlap alone, the character ratio being low after rewording
-    free_p = [i for i in range(len(pc)) if i not in matched_p]
-    free_c = [j for j in range(len(cc)) if j not in matched_c]
-    for i, j in _greedy(np.where(veto, 0.0, content), free_p, free_c, t.rescue_content):
+    for i, j in _greedy(np.where(veto, 0.0, content), *leftovers(), t.rescue_content):
         take(i, j, float(sent[i, j]), "rescue")
 
     matches = list(matched_p.values())
@@ -372,9 +370,10 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                 o = counterpart(m)
                 if o is None or len(own[k]) < t.merge_min_len:
                     continue
-                if _contained(own[k], other[o]) >= t.merge_contained and \
+                inside = _contained(own[k], other[o])
+                if inside >= t.merge_contained and \
                         len(other[o]) >= len(own[nb]) + t.merge_contained * len(own[k]) * 0.8:
-                    out.append(build(k, o, _contained(own[k], other[o])))
+                    out.append(build(k, o, inside))
                     matched[k] = out[-1]
                     break
     return out
