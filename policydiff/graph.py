@@ -260,7 +260,7 @@ def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = N
     payload = script_json({"docs": docs, "edges": edges, "links": links})
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
                                                              n_docs=len(docs), n_edges=len(edges),
-                                                             svg=graph_svg(corpus, links_of))
+                                                             svg=graph_svg(corpus, links_of, shown))
 
 
 def _acyclic_parents(corpus: Corpus) -> dict[str, str | None]:

@@ -27,17 +27,18 @@ def _rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
-def layout(corpus: Corpus) -> dict[str, tuple[float, float]]:
+def layout(corpus: Corpus, parents: dict[str, str | None]) -> dict[str, tuple[float, float]]:
     """Top-left corner of every document's box: a row per level, each subtree under its root.
 
+    ``parents`` is each plan's drawn parent, cycles already cut (``graph._acyclic_parents``).
     A tidy-tree layout: leaves take consecutive slots in depth-first order (children by level,
     then name), a parent sits at the mean of its children's slots, so two subtrees never overlap.
     """
-    parent = {p: d.parent for p, d in corpus.discoveries.items() if d.parent in corpus.docs}
     level = {e.path: e.level for e in corpus.entries}
     kids: dict[str, list[str]] = {}
-    for child, par in parent.items():
-        kids.setdefault(par, []).append(child)
+    for child, par in parents.items():
+        if par in corpus.docs:
+            kids.setdefault(par, []).append(child)
 
     def key(p: str) -> tuple[int, str]:
         return (_rank(level.get(p, "")), os.path.basename(p))
@@ -45,21 +46,18 @@ def layout(corpus: Corpus) -> dict[str, tuple[float, float]]:
     slot: dict[str, float] = {}
     counter = [0]
 
-    def place(p: str, seen: frozenset[str]) -> float:
-        children = [c for c in sorted(kids.get(p, ()), key=key) if c not in seen]
+    def place(p: str) -> float:
+        children = sorted(kids.get(p, ()), key=key)
         if not children:
             slot[p] = counter[0]
             counter[0] += 1
         else:
-            xs = [place(c, seen | {p}) for c in children]
+            xs = [place(c) for c in children]
             slot[p] = sum(xs) / len(xs)
         return slot[p]
 
-    for root in sorted((e.path for e in corpus.entries if e.path not in parent), key=key):
-        place(root, frozenset())
-    for e in corpus.entries:  # a cycle the manifest declared: still drawn
-        if e.path not in slot:
-            place(e.path, frozenset())
+    for root in sorted((e.path for e in corpus.entries if parents.get(e.path) not in corpus.docs), key=key):
+        place(root)
     rows = {r: k for k, r in enumerate(sorted({_rank(e.level) for e in corpus.entries}))}
     return {e.path: (MARGIN + 110 + slot[e.path] * (BOX_W + GAP_X), MARGIN + rows[_rank(e.level)] * (BOX_H + GAP_Y))
             for e in corpus.entries}
@@ -69,9 +67,10 @@ def _label(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def graph_svg(corpus: Corpus, report_links: dict[tuple[str, str], str]) -> str:
-    """Inline SVG of the corpus; ``report_links`` maps (parent, child) to a relative report path."""
-    pos = layout(corpus)
+def graph_svg(corpus: Corpus, report_links: dict[tuple[str, str], str], parents: dict[str, str | None]) -> str:
+    """Inline SVG of the corpus; ``report_links`` maps (parent, child) to a relative report path,
+    ``parents`` gives each plan's drawn parent (cycles cut)."""
+    pos = layout(corpus, parents)
     if not pos:
         return ""
     width = max(x for x, _ in pos.values()) + BOX_W + MARGIN
