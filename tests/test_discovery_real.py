@@ -157,13 +157,19 @@ def test_trace_origin_is_the_national_clause(lineage_corpus):
     assert res["lineage"]["relation"] == "origin"
 
 
-@needs_corpus
-def test_trace_twin_never_becomes_the_origin(tmp_path):
+def _traditional_twin(src: Path, folder: Path) -> Path:
+    """The same plan in traditional script (Taiwan usage), as a twin of ``src``."""
     import opencc
 
-    src = LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt"
-    twin = tmp_path / "henan-traditional.txt"
+    twin = folder / f"{src.stem}-traditional.txt"
     twin.write_text(opencc.OpenCC("s2tw").convert(src.read_text(encoding="utf-8")), encoding="utf-8")
+    return twin
+
+
+@needs_corpus
+def test_trace_twin_never_becomes_the_origin(tmp_path):
+    src = LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt"
+    twin = _traditional_twin(src, tmp_path)
     child = LINEAGE / "city-sanmenxia-2020-wenming-xingwei-cujin-tiaoli.txt"
     c = Corpus.from_files([str(twin), str(src), str(child)], jobs=1)
     assert c.discoveries[str(twin)].source == "duplicate"
@@ -240,11 +246,8 @@ def policydiff_compare(a, b):
 
 @needs_corpus
 def test_a_twin_is_found_even_when_both_cite_their_parent(tmp_path):
-    import opencc
-
     src = LINEAGE / "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt"
-    twin = tmp_path / "henan-youhua-traditional.txt"
-    twin.write_text(opencc.OpenCC("s2tw").convert(src.read_text(encoding="utf-8")), encoding="utf-8")
+    twin = _traditional_twin(src, tmp_path)
     national = LINEAGE / "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt"
     c = Corpus.from_files([str(national), str(src), str(twin)], jobs=1)
     assert c.discoveries[str(src)].source == "cited"  # 根据…国务院《优化营商环境条例》

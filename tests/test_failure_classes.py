@@ -31,8 +31,6 @@ def _pairs_of(cmp, start: str):
     return [p for p in cmp.pairs if p.parent is not None and p.parent.text.startswith(start)]
 
 
-S_FEE = "各级政府性融资担保、再担保机构要在可持续经营的前提下，保持较低费率水平"
-S_DEBT = "严厉打击逃废债行为"
 
 
 def test_distractor_made_of_frame_words_is_not_paired(base):
