@@ -398,17 +398,14 @@ def read(lines: Sequence[str], text: str = "", path: str = "") -> FrontMatter:
 
 
 def _level_region(issuer: str, title: str, doc_number: str, text: str) -> tuple[str, str]:
-    for source in (issuer, title):
-        if not source:
+    for k, source in enumerate((issuer, title)):
+        region = next((r for part in _split_issuers(source) if (r := regions.find_issuer_region(part))), None)
+        if region is None:
             continue
-        region = None
-        for part in _split_issuers(source):
-            region = regions.find_issuer_region(part)
-            if region is not None:
-                break
-        town = _town(source) if source is issuer or source.startswith(region.name if region else "\0") else ""
-        if region is not None and (source is issuer or title.startswith(region.name)
-                                   or title.startswith(region.short or "\0")):
+        # an issuer names its region; a title only when it starts with it (not 关于贯彻《山东省…》)
+        named = k == 0 or title.startswith(region.name)
+        if named or title.startswith(region.short or "\0"):
+            town = _town(source) if named else ""
             return ("town", town) if town else (region.level, region.name)
     level = level_of_issuer(issuer) or level_of_doc_number(doc_number)
     if not level and (title.startswith("中华人民共和国") or title.startswith(("国务院", "中共中央", "国家"))):
