@@ -75,8 +75,6 @@ def compare(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[
     """
     from .align import DEFAULT
     from .classify import classify
-    from .wordcache import private_jieba_cache
 
-    private_jieba_cache()
     docs = [side if isinstance(side, Document) else load(side) for side in (parent, child)]
     return classify(docs[0], docs[1], granularity=granularity, thresholds=thresholds or DEFAULT)

@@ -187,7 +187,7 @@ def _title(lines: Sequence[str], scan: int) -> tuple[str, int]:
 
 def _issuer_from_adoption(rest: str) -> str:
     """第十三届全国人民代表大会常务委员会第六次会议 → 全国人民代表大会常务委员会; 国务院第66次常务会议 → 国务院."""
-    if "国务院" in rest and "常务会议" in rest and not regions.names_pattern().search(rest):
+    if "国务院" in rest and "常务会议" in rest and regions.names().search(rest) is None:
         return "国务院"
     m = _CONGRESS.search(rest)
     if m:
@@ -259,9 +259,8 @@ def level_of_doc_number(doc_number: str) -> str:
 def _region_from_text(text: str, level: str) -> str:
     """The region of ``level`` a document names most often (for plans that say only 全省)."""
     counts: Counter[str] = Counter()
-    names = regions.names_pattern()
-    for m in names.finditer(text[:20000]):
-        r = regions.lookup(m.group(0))
+    for name in regions.names().findall(text[:20000]):
+        r = regions.lookup(name)
         if r is not None and r.level == level:
             counts[r.name] += 1
     for r in regions.regions().values():

@@ -20,15 +20,14 @@ _PLACE = "\ue002"
 
 
 @functools.lru_cache(maxsize=1)
-def _place_re() -> re.Pattern[str]:
+def _places() -> regions.Names:
     stop = {row[0] for row in load_table("place_stoplist.tsv")}
     names = set()
     for r in regions.regions().values():
         names.add(r.name)
         if r.short and r.short not in stop and r.level in ("province", "city"):
             names.add(r.short)
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered)))
+    return regions.Names(names)
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,7 +57,7 @@ def mask(text: str) -> str:
     (``level_compounds.tsv``); last, level words and place names merge into one token. Cached:
     the same clause, note and edit fragment are masked many times in one comparison.
     """
-    text = _place_re().sub(_PLACE, text)
+    text = _places().sub(_PLACE, text)
     for pattern, repl in _rules():
         text = pattern.sub(repl, text)
     text = _bare_re().sub(lambda m: m.group(1) or _PLACE, text)

@@ -669,24 +669,13 @@ def test_planted_jieba_cache_in_the_temp_dir_is_not_used(tmp_path):  # S7
     (shared / "jieba.cache").write_bytes(marshal.dumps(({"省": 1}, 1)))  # every word unknown: diffs change
     exe = Path(sys.executable).parent / "policydiff"
     args = [str(exe), "compare", str(SD17), str(LC17), "--format", "json"]
-    clean = subprocess.run(args, capture_output=True, timeout=300,
-                           env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "clean-cache")))
+    clean = subprocess.run(args, capture_output=True, timeout=300)
     planted = subprocess.run(args, capture_output=True, timeout=300,
                              env=dict(os.environ, TMPDIR=str(shared), XDG_CACHE_HOME=str(tmp_path / "cache")))
     assert clean.returncode == planted.returncode == 0, planted.stderr
     assert planted.stdout == clean.stdout
-    assert (tmp_path / "cache" / "policydiff" / "jieba.cache").is_file()
-    assert stat.S_IMODE(os.stat(tmp_path / "cache" / "policydiff").st_mode) & 0o077 == 0
-
-
-def test_jieba_cache_falls_back_when_the_cache_dir_is_not_ours(tmp_path, monkeypatch):
-    from policydiff import wordcache
-
-    shared = tmp_path / "shared"
-    (shared / "policydiff").mkdir(parents=True)
-    os.chmod(shared / "policydiff", 0o777)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
-    assert not wordcache._private(wordcache.cache_home())
+    assert b'"op": "replace"' in clean.stdout  # word edits were computed, so a planted dictionary had its chance
+    assert not (tmp_path / "cache").exists()  # nothing written to the user's cache either
 
 
 # --- reliability, one by one ---------------------------------------------------------------------
