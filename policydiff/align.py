@@ -36,6 +36,8 @@ class Thresholds:
     short_len: int = 24
     partial_weight: float = 0.8  # inside items: partial_ratio × this competes with the plain ratio
     partial_min_len: int = 10
+    partial_max_len: int = 1000  # longer clauses: containment stands in for partial_ratio (cubic cost)
+    partial_max_pairs: int = 20000  # … and in an item pair with more candidate pairs than this
     partial_content: float = 0.25  # … and only when the pair's content overlap reaches this
     rescue: float = 0.72  # a sentence matched anywhere in the document (moved)
     rescue_item: float = 0.62  # an unaligned item matched anywhere (a moved item)
@@ -91,10 +93,34 @@ class Alignment:
     moved_items: set[int] = field(default_factory=set)  # parent items aligned out of outline order
 
 
+_LONG = 5000  # speed only: pairs of clauses both longer than this are scored one by one
+
+
 def _scores(a: list[str], b: list[str]) -> np.ndarray:
+    """fuzz.ratio of every pair, in [0, 1].
+
+    The ratio of two clauses costs the product of their lengths (two 100,000-character clauses:
+    4.5 s), so pairs of long clauses are scored one by one, and identical ones are 1.0 at once; a
+    plan compared with itself no longer pays that product. The figures are the same either way.
+    """
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+    long_a = [i for i, x in enumerate(a) if len(x) > _LONG]
+    long_b = [j for j, x in enumerate(b) if len(x) > _LONG]
+    if not long_a or not long_b:
+        return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+    short_a = [i for i in range(len(a)) if len(a[i]) <= _LONG]
+    short_b = [j for j in range(len(b)) if len(b[j]) <= _LONG]
+    out = np.zeros((len(a), len(b)), dtype=np.float32)
+    if short_b:
+        out[:, short_b] = process.cdist(a, [b[j] for j in short_b], scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    if short_a:
+        out[np.ix_(short_a, long_b)] = process.cdist([a[i] for i in short_a], [b[j] for j in long_b],
+                                                     scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    for i in long_a:
+        for j in long_b:
+            out[i, j] = 100.0 if a[i] == b[j] else fuzz.ratio(a[i], b[j])
+    return out / 100.0
 
 
 def _bigrams(s: str) -> list[str]:
@@ -185,13 +211,37 @@ def _norms(x: np.ndarray) -> np.ndarray:
     return np.where(x == 0, 1.0, x)
 
 
-def _partial(pc: list[str], cc: list[str], rows: list[int], cols: list[int], t: Thresholds) -> np.ndarray:
-    """Inside aligned items, a clause cut down to its first half still matches (phrase-level drops)."""
-    a = [pc[r] for r in rows]
-    b = [cc[c] for c in cols]
-    part = process.cdist(a, b, scorer=fuzz.partial_ratio, dtype=np.float32, workers=1) / 100.0
-    shorter = np.minimum.outer(np.array([len(x) for x in a]), np.array([len(x) for x in b]))
-    return np.where(shorter >= t.partial_min_len, part * t.partial_weight, 0.0)
+def _partial(pc: list[str], cc: list[str], rows: list[int], cols: list[int], content: np.ndarray,
+             contained: np.ndarray, sent: np.ndarray, t: Thresholds) -> np.ndarray:
+    """Inside aligned items, a clause cut down to its first half still matches (phrase-level drops).
+
+    Only pairs that share content (or frame words would pair up) and that a partial score could
+    still raise (their score is below ``partial_weight``) are scored. partial_ratio costs about the
+    cube of a clause's length (a 20,000-character clause took minutes): past ``partial_max_len``
+    characters, which no real clause reaches (the longest of ~70,000 in the corpus has 433), and in
+    an item pair with more than ``partial_max_pairs`` such pairs (a plan with no outline), the
+    bigram containment stands in for it.
+    """
+    block = np.ix_(rows, cols)
+    la, lb = np.array([len(pc[r]) for r in rows]), np.array([len(cc[c]) for c in cols])
+    wanted = (content[block] >= t.partial_content) & (sent[block] < t.partial_weight) \
+        & (np.minimum.outer(la, lb) >= t.partial_min_len)
+    part = np.where(wanted, contained[block], 0.0).astype(np.float32)
+    exact = wanted & np.outer(la <= t.partial_max_len, lb <= t.partial_max_len)
+    cells = np.argwhere(exact)
+    if 0 < len(cells) <= t.partial_max_pairs:
+        scores = [fuzz.partial_ratio(pc[rows[a]], cc[cols[b]]) for a, b in cells]
+        part[exact] = np.array(scores, dtype=np.float32) / 100.0
+    return part * t.partial_weight
+
+
+def _piece(piece: str, whole: str, t: Thresholds) -> float:
+    """How much ``piece`` looks like part of ``whole``: partial_ratio, or containment past the length cap."""
+    if not piece:
+        return 0.0
+    if max(len(piece), len(whole)) > t.partial_max_len:
+        return _contained(piece, whole)
+    return fuzz.partial_ratio(piece, whole) / 100
 
 
 def _dp(gain: np.ndarray) -> list[tuple[int, int]]:
@@ -294,7 +344,7 @@ def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignme
         if not rows or not cols:
             continue
         # a clause cut short (partial match) must share content too, or frame words pair up
-        partial = np.where(content[np.ix_(rows, cols)] >= t.partial_content, _partial(pc, cc, rows, cols, t), 0.0)
+        partial = _partial(pc, cc, rows, cols, content, contained, sent, t)
         sub = np.maximum(sent[np.ix_(rows, cols)], partial)
         sub = np.where(veto[np.ix_(rows, cols)], 0.0, sub)
         short = np.outer([len(pc[r]) < t.short_len for r in rows], [len(cc[c]) < t.short_len for c in cols])
@@ -393,7 +443,7 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                 continue
             joined = own[nb] + own[k] if nb < k else own[k] + own[nb]
             together = fuzz.ratio(other[o], joined) / 100
-            piece = fuzz.partial_ratio(own[k], other[o]) / 100 if own[k] else 0
+            piece = _piece(own[k], other[o], t)
             if together >= m.score + t.split_gain and piece >= t.split_piece and len(own[k]) >= t.split_min_len:
                 out.append(build(k, o, together))
                 matched[k] = out[-1]
