@@ -425,35 +425,15 @@ def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, ou
            encoding: str | None, fail_under: float | None) -> None:
     """Three-level coverage (see :func:`policydiff.siblings.depth`)."""
     from . import load
-    from .output import csv_text
+    from .report import siblings as render
     from .siblings import depth
 
-    if fmt not in ("text", "csv", "json"):
-        raise PolicydiffError(f"coverage with grandchildren writes text, csv or json, not {fmt}")
     if "-" in (parent, child, *grandchildren):
         raise PolicydiffError("-: standard input cannot be used with grandchildren")
     d = depth(load(parent, encoding=encoding), load(child, encoding=encoding),
               [load(g, encoding=encoding) for g in grandchildren])
-    names = [g.region or os.path.basename(g.path) for g in d.grandchildren]
-    if fmt == "json":
-        data = json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "csv":
-        rows = [[t.item, t.label, t.text, "covered" if cov else "missing", *row]
-                for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True)]
-        data = csv_text(["item", "label", "task", d.child.region or "child", *names], rows)
-    else:
-        lines = [f"{d.parent.title} → {d.child.title} → {', '.join(names)}: {len(d.tasks)} tasks"]
-        for k, name in enumerate(names):
-            counts = {s: sum(1 for row in d.statuses if row[k] == s)
-                      for s in ("deep", "shallow", "orphan", "uncovered")}
-            lines.append(f"  {name}: reached {d.reached(k):.1%}  "
-                         + "  ".join(f"{s} {n}" for s, n in counts.items()))
-        lines.append("")
-        for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True):
-            if any(x in ("shallow", "orphan") for x in row):
-                lines.append(f"  {t.label:<8} {'covered' if cov else 'missing':<8} " + " ".join(f"{x:<9}" for x in row)
-                             + f" {t.text[:40]}")
-        data = "\n".join(lines) + "\n"
+    data = {"json": render.depth_json, "csv": render.depth_csv, "xlsx": render.depth_xlsx,
+            "html": render.depth_html}.get(fmt, render.depth_text)(d)
     emit(data, output, (parent, child, *grandchildren))
     if fail_under is not None:
         worst = min(d.reached(k) for k in range(len(d.grandchildren)))
