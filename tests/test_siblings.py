@@ -138,9 +138,7 @@ SD_CITIES = [LINEAGE / f"city-{n}-daqi-wuran-fangzhi-tiaoli.txt" for n in ("dong
 
 @pytest.fixture(scope="module")
 def air_depth():
-    from policydiff.siblings import depth
-
-    return depth(policydiff.load(LAW), policydiff.load(SD_AIR), [policydiff.load(p) for p in SD_CITIES])
+    return policydiff.depth(LAW, SD_AIR, SD_CITIES)
 
 
 def _depth_row(d, label):
@@ -215,6 +213,7 @@ def test_depth_xlsx_reads_back(cli, tmp_path, air_depth):
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     r63 = rows["第六十三条"]
     assert r63[3] == "covered" and (r63[5], r63[7], r63[9]) == ("deep", "deep", "shallow")
+    assert (r63[4], r63[6], r63[8], r63[10]) == ("第四十七条", "第三十八条", "第三十四条", None)  # as printed
     assert rows["第五十三条"][3] == "missing" and rows["第五十三条"][7] == "orphan"
     k = 1 + _depth_row(air_depth, "第六十三条") + 1
     assert ws.cell(k, 10).fill.fgColor.rgb.endswith("FFF4D6")  # shallow is coloured

@@ -75,6 +75,7 @@ def test_generated_suspects_library(generated):
     assert not [x for x in s.suspects if x.child_item == "第四条"]  # 第五十九条 is unchanged: not suspect
     assert not [x for x in s.suspects if x.child_item == "第五条"]  # the child's own clause: not a link
     assert s.taken >= 1 + len(deleted) + 1  # the revised, the deleted and the unchanged one at least
+    assert policydiff.suspects(*(generated[k] for k in ("old", "new", "child"))).suspects == s.suspects
 
 
 def test_generated_suspects_cli(cli, generated):

@@ -107,6 +107,22 @@ def siblings_html(sib: Siblings, report_links: list[str] | None = None) -> str:
         clusters=clusters)
 
 
+def _printed(doc, path: str) -> str:
+    """An item path (2.20) as printed in the document (第二十条, 第二十四条（五）)."""
+    from ..versions import label
+
+    it = next((it for it in doc.items if it.path == path), None) if path else None
+    return label(doc, it.id) if it is not None else path
+
+
+def _depth_places(d: Depth) -> tuple[list[str], list[list[str]]]:
+    """Where the child and each grandchild carry each task, as printed ('' where they do not)."""
+    child = [_printed(d.child, p) for p in d.child_items] if d.child_items else [""] * len(d.tasks)
+    grand = [[_printed(g, p) for g, p in zip(d.grandchildren, row, strict=True)] for row in d.where] \
+        if d.where else [[""] * len(d.grandchildren) for _ in d.tasks]
+    return child, grand
+
+
 def _depth_names(d: Depth) -> list[str]:
     return [g.region or os.path.basename(g.path) for g in d.grandchildren]
 
@@ -155,16 +171,16 @@ def depth_xlsx(d: Depth) -> bytes:
     from .coverage import _normalize_zip
 
     names = _depth_names(d)
+    child_at, grand_at = _depth_places(d)
     wb = Workbook()
     ws = wb.active
     ws.title = "depth"
     ws.append(["item", "label", "task", d.child.region or "child", "child item",
                *[x for n in names for x in (n, f"{n} item")]])
     for k, (t, cov, row) in enumerate(zip(d.tasks, d.child_covers, d.statuses, strict=True)):
-        at = d.where[k] if d.where else ("",) * len(row)
-        pairs = [x for s, w in zip(row, at, strict=True) for x in (s, w)]
+        pairs = [x for s, w in zip(row, grand_at[k], strict=True) for x in (s, safe_cell(w))]
         ws.append([safe_cell(t.item), safe_cell(t.label), safe_cell(t.text), "covered" if cov else "missing",
-                   d.child_items[k] if d.child_items else "", *pairs])
+                   safe_cell(child_at[k]), *pairs])
         if not cov:
             ws.cell(ws.max_row, 4).fill = PatternFill("solid", fgColor=DEPTH_FILLS["uncovered"])
         for j, status in enumerate(row):
@@ -196,12 +212,12 @@ def depth_html(d: Depth) -> str:
     names = _depth_names(d)
     grand = [{"name": n, "path": g.path, "reached_pct": round(d.reached(k) * 100, 1), "counts": d.counts(k)}
              for k, (n, g) in enumerate(zip(names, d.grandchildren, strict=True))]
+    child_at, grand_at = _depth_places(d)
     rows = []
     for k, (t, cov, row) in enumerate(zip(d.tasks, d.child_covers, d.statuses, strict=True)):
-        at = d.where[k] if d.where else ("",) * len(row)
         rows.append({"item": t.item, "label": t.label, "task": t.text, "child": "covered" if cov else "missing",
-                     "child_item": d.child_items[k] if d.child_items else "",
-                     "cells": [{"status": s, "where": w} for s, w in zip(row, at, strict=True)],
+                     "child_item": child_at[k],
+                     "cells": [{"status": s, "where": w} for s, w in zip(row, grand_at[k], strict=True)],
                      "flag": " ".join(sorted({s for s in row if s in ("shallow", "orphan")}))})
     definitions = d.to_dict()["definitions"]
     return environment().get_template("depth.html.j2").render(
