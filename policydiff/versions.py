@@ -182,10 +182,18 @@ def report(corpus) -> VersionsReport:
     found = chains(corpus.docs[e.path] for e in corpus.entries
                    if getattr(corpus.discoveries.get(e.path), "source", "") != "duplicate")
     newest = {p: c.latest for c in found for p in c.paths[:-1]}
+    chain_of = {p: k for k, c in enumerate(found) for p in c.paths}
+    revisions: dict[str, Comparison] = {}  # one old → new compare for all the children of an old version
     kids = []
     for e in corpus.entries:
         d = corpus.discoveries.get(e.path)
         old = d.parent if d is not None and d.source != "duplicate" else None
-        if old in newest and e.path not in newest and e.path != newest[old]:
-            kids.append(suspects(corpus.docs[old], corpus.docs[newest[old]], corpus.docs[e.path]))
+        if old not in newest or chain_of.get(e.path) == chain_of[old]:  # a version is not a child
+            continue
+        o, n = corpus.docs[old], corpus.docs[newest[old]]
+        if old not in revisions:
+            from . import compare
+
+            revisions[old] = compare(o, n)
+        kids.append(suspects(o, n, corpus.docs[e.path], revisions[old]))
     return VersionsReport(tuple(found), tuple(kids))
