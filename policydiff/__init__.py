@@ -19,7 +19,7 @@ from .model import Comparison, Document, Item, Pair, Sentence
 
 __version__ = "0.1.0"
 __all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
-           "PolicydiffError", "Thresholds", "siblings", "__version__"]
+           "PolicydiffError", "Thresholds", "siblings", "depth", "suspects", "__version__"]
 
 
 def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
@@ -29,6 +29,28 @@ def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
     p = parent if isinstance(parent, Document) else load(parent)
     kids = [c if isinstance(c, Document) else load(c) for c in children]
     return build(p, kids)
+
+
+def depth(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[str] | Document,
+          grandchildren: list) -> Any:
+    """Three-level coverage parent → child → each grandchild (paths or Documents): see ``siblings.Depth``."""
+    from .siblings import depth as build
+
+    def doc(x: Any) -> Document:
+        return x if isinstance(x, Document) else load(x)
+
+    return build(doc(parent), doc(child), [doc(g) for g in grandchildren])
+
+
+def suspects(old: str | os.PathLike[str] | Document, new: str | os.PathLike[str] | Document,
+             child: str | os.PathLike[str] | Document) -> Any:
+    """Suspect links of ``child`` (derived from ``old``) once ``new`` replaces it: see :mod:`policydiff.versions`."""
+    from .versions import suspects as find
+
+    def doc(x: Any) -> Document:
+        return x if isinstance(x, Document) else load(x)
+
+    return find(doc(old), doc(new), doc(child))
 
 
 def __getattr__(name: str):

@@ -421,39 +421,74 @@ def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | 
         emit(trace_text(result), output, inputs)
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=_path())
+@corpus_options
+@output_options(("text", "json", "csv"), encoding=False)
+def versions(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
+             cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str,
+             output: str | None) -> None:
+    """Version chains (same region and title, different years) and the suspect links of their children.
+
+    A child of an old version (its manifest parent, or the parent discovered) has a suspect link for
+    each clause it copied or localized from wording the newest version revised or deleted. CSV: one
+    row per suspect link.
+    """
+    from .report import versions as render
+    from .versions import report
+
+    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
+    rep = report(c)
+    root = os.path.dirname(os.path.abspath(manifest)) if manifest else None
+    rel = (lambda p: os.path.relpath(p, root)) if root else (lambda p: p)
+    if fmt == "json":
+        data = render.versions_json(rep, root)
+    elif fmt == "csv":
+        data = render.suspects_csv(rep.children, rel)
+    else:
+        data = render.versions_text(rep)
+    emit(data, output, _inputs(c, manifest))
+
+
+@main.command(context_settings=CONTEXT)
+@plan_argument("old")
+@plan_argument("new")
+@click.argument("children", nargs=-1, required=True, type=_path())
+@output_options(("text", "json", "csv"))
+def suspects(old: str, new: str, children: tuple[str, ...], fmt: str, output: str | None,
+             encoding: str | None) -> None:
+    """Suspect links of CHILDREN derived from OLD, now that NEW (a later version of OLD) replaces it."""
+    from . import compare, load
+    from .report import versions as render
+    from .versions import suspects as find
+
+    if "-" in (old, new, *children):
+        raise PolicydiffError("-: standard input cannot be used with suspects")
+    o, n = load(old, encoding=encoding), load(new, encoding=encoding)
+    revision = compare(o, n)
+    found = [find(o, n, load(c, encoding=encoding), revision) for c in children]
+    if fmt == "json":
+        data = json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        data = render.suspects_csv(found)
+    else:
+        data = "\n".join(render.suspects_text(found)) + "\n"
+    emit(data, output, (old, new, *children))
+
+
 def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,
            encoding: str | None, fail_under: float | None) -> None:
     """Three-level coverage (see :func:`policydiff.siblings.depth`)."""
     from . import load
-    from .output import csv_text
+    from .report import siblings as render
     from .siblings import depth
 
-    if fmt not in ("text", "csv", "json"):
-        raise PolicydiffError(f"coverage with grandchildren writes text, csv or json, not {fmt}")
     if "-" in (parent, child, *grandchildren):
         raise PolicydiffError("-: standard input cannot be used with grandchildren")
     d = depth(load(parent, encoding=encoding), load(child, encoding=encoding),
               [load(g, encoding=encoding) for g in grandchildren])
-    names = [g.region or os.path.basename(g.path) for g in d.grandchildren]
-    if fmt == "json":
-        data = json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "csv":
-        rows = [[t.item, t.label, t.text, "covered" if cov else "missing", *row]
-                for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True)]
-        data = csv_text(["item", "label", "task", d.child.region or "child", *names], rows)
-    else:
-        lines = [f"{d.parent.title} → {d.child.title} → {', '.join(names)}: {len(d.tasks)} tasks"]
-        for k, name in enumerate(names):
-            counts = {s: sum(1 for row in d.statuses if row[k] == s)
-                      for s in ("deep", "shallow", "orphan", "uncovered")}
-            lines.append(f"  {name}: reached {d.reached(k):.1%}  "
-                         + "  ".join(f"{s} {n}" for s, n in counts.items()))
-        lines.append("")
-        for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True):
-            if any(x in ("shallow", "orphan") for x in row):
-                lines.append(f"  {t.label:<8} {'covered' if cov else 'missing':<8} " + " ".join(f"{x:<9}" for x in row)
-                             + f" {t.text[:40]}")
-        data = "\n".join(lines) + "\n"
+    data = {"json": render.depth_json, "csv": render.depth_csv, "xlsx": render.depth_xlsx,
+            "html": render.depth_html}.get(fmt, render.depth_text)(d)
     emit(data, output, (parent, child, *grandchildren))
     if fail_under is not None:
         worst = min(d.reached(k) for k in range(len(d.grandchildren)))

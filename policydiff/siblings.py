@@ -192,6 +192,12 @@ class Depth:
     tasks: tuple[Task, ...]
     child_covers: tuple[bool, ...]
     statuses: tuple[tuple[str, ...], ...]  # [task][grandchild]
+    child_items: tuple[str, ...] = ()  # [task]: where the child carries it ('' if dropped)
+    where: tuple[tuple[str, ...], ...] = ()  # [task][grandchild]: the grandchild's item ('' if none)
+
+    def counts(self, k: int) -> dict[str, int]:
+        """How many tasks have each status in grandchild ``k``."""
+        return {s: sum(1 for row in self.statuses if row[k] == s) for s in DEPTH_STATUSES}
 
     def reached(self, k: int) -> float:
         """Share of tasks that reach grandchild ``k`` (deep or orphan)."""
@@ -199,6 +205,7 @@ class Depth:
         return sum(1 for row in self.statuses if row[k] in ("deep", "orphan")) / n
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the three levels, the definitions, the share reached and each task's statuses."""
         return {"parent": self.parent.meta(), "child": self.child.meta(),
                 "grandchildren": [g.meta() for g in self.grandchildren],
                 "definitions": {s: d for s, d in zip(DEPTH_STATUSES, (
@@ -225,18 +232,34 @@ def depth(parent: Document, child: Document, grandchildren: list[Document] | tup
     for p in pc.pairs:
         if p.parent is not None and p.child is not None and p.relation != "dropped":
             carried.setdefault(parent.item(p.parent.item_id).path, set()).add(p.child.id)
-    statuses = []
-    kept_in, direct = [], []
+    statuses, where = [], []
+    kept_in: list[dict[str, str]] = []  # per grandchild: child clause id → the grandchild item keeping it
+    direct: list[dict[str, str]] = []  # per grandchild: parent task → its grandchild item, compared directly
     for g in grandchildren:
         cg = compare(child, g)
-        kept_in.append({p.parent.id for p in cg.pairs if p.parent is not None and p.relation != "dropped"})
-        direct.append({r.parent_item for r in coverage(compare(parent, g)).rows if r.covered})
+        kept: dict[str, str] = {}
+        for p in cg.pairs:
+            if p.parent is not None and p.relation != "dropped":
+                kept.setdefault(p.parent.id, g.item(p.child.item_id).path if p.child is not None else "")
+        kept_in.append(kept)
+        direct.append({r.parent_item: r.child_item for r in coverage(compare(parent, g)).rows if r.covered})
     for r in rows:
-        row = []
+        row, at = [], []
         for k in range(len(grandchildren)):
             if r.covered:
-                row.append("deep" if carried.get(r.parent_item, set()) & kept_in[k] else "shallow")
+                hits = sorted(carried.get(r.parent_item, set()) & kept_in[k].keys(), key=_clause_order)
+                row.append("deep" if hits else "shallow")
+                at.append(kept_in[k][hits[0]] if hits else "")
             else:
                 row.append("orphan" if r.parent_item in direct[k] else "uncovered")
+                at.append(direct[k].get(r.parent_item, ""))
         statuses.append(tuple(row))
-    return Depth(parent, child, tuple(grandchildren), tasks, tuple(r.covered for r in rows), tuple(statuses))
+        where.append(tuple(at))
+    return Depth(parent, child, tuple(grandchildren), tasks, tuple(r.covered for r in rows), tuple(statuses),
+                 tuple(r.child_item for r in rows), tuple(where))
+
+
+def _clause_order(sentence_id: str) -> tuple[int, str]:
+    # sentence ids are s1, s2, … in document order: the first clause that survives names the place
+    digits = "".join(ch for ch in sentence_id if ch.isdigit())
+    return (int(digits) if digits else 0, sentence_id)

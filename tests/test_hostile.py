@@ -129,7 +129,7 @@ PLAN_ROWS = [
     PlanRow("pdf-bomb", lambda f: _write("bomb.pdf", _pdf_bomb())(f), "inflate"),
     PlanRow("escape-sequences", _write("esc.txt", CONTROL_PLAN), None, None, _no_controls),  # S5, D7
 ]
-PLAN_COMMANDS = ("outline", "compare", "report", "coverage")
+PLAN_COMMANDS = ("outline", "compare", "report", "coverage", "suspects")
 
 
 def _plan_args(cmd: str, bad, tmp: Path) -> list:
@@ -139,6 +139,8 @@ def _plan_args(cmd: str, bad, tmp: Path) -> list:
         return ["compare", SD17, bad]  # text: what a terminal shows
     if cmd == "report":
         return ["report", SD17, bad, "-o", tmp / "out" / "r.html"]
+    if cmd == "suspects":
+        return ["suspects", SD17, SD17, bad]
     return ["coverage", SD17, bad]
 
 
@@ -280,12 +282,12 @@ MANIFEST_ROWS = [
     ManifestRow("fifo-row", lambda f: (os.mkfifo(f / "fifo.txt"), MANIFEST_HEAD + "fifo.txt,,,,,\n")[1],
                 "fifo.txt: is not a regular file"),
 ]
-MANIFEST_COMMANDS = ("corpus", "graph-html", "graph-graphml", "trace")
+MANIFEST_COMMANDS = ("corpus", "graph-html", "graph-graphml", "trace", "versions")
 
 
 def _manifest_args(cmd: str, m: Path, tmp: Path) -> list:
     base = {"corpus": ["corpus"], "graph-html": ["graph", "-o", tmp / "out" / "g.html"],
-            "graph-graphml": ["graph", "-o", tmp / "out" / "g.graphml"], "trace": ["trace", "加强统计信息公开"]}[cmd]
+            "graph-graphml": ["graph", "-o", tmp / "out" / "g.graphml"], "trace": ["trace", "加强统计信息公开"], "versions": ["versions"]}[cmd]
     return [*base, "-m", m, "--jobs", "1"]
 
 

@@ -1,11 +1,12 @@
-"""Rendering of a :class:`policydiff.siblings.Siblings`: terminal text, CSV, XLSX, JSON, HTML heat map."""
+"""Rendering of :class:`policydiff.siblings.Siblings` (heat map) and :class:`~policydiff.siblings.Depth`
+(three-level coverage): terminal text, CSV, XLSX, JSON, self-contained HTML."""
 
 from __future__ import annotations
 
 import json
 import os
 
-from ..siblings import Siblings, _name
+from ..siblings import DEPTH_STATUSES, Depth, Siblings, _name
 
 
 def siblings_text(sib: Siblings) -> str:
@@ -104,3 +105,121 @@ def siblings_html(sib: Siblings, report_links: list[str] | None = None) -> str:
     return environment().get_template("siblings.html.j2").render(
         version=__version__, parent=sib.parent, children=children, rows=rows, per_child=per_child,
         clusters=clusters)
+
+
+def _printed(doc, path: str) -> str:
+    """An item path (2.20) as printed in the document (第二十条, 第二十四条（五）)."""
+    from ..versions import label
+
+    it = next((it for it in doc.items if it.path == path), None) if path else None
+    return label(doc, it.id) if it is not None else path
+
+
+def _depth_places(d: Depth) -> tuple[list[str], list[list[str]]]:
+    """Where the child and each grandchild carry each task, as printed ('' where they do not)."""
+    child = [_printed(d.child, p) for p in d.child_items] if d.child_items else [""] * len(d.tasks)
+    grand = [[_printed(g, p) for g, p in zip(d.grandchildren, row, strict=True)] for row in d.where] \
+        if d.where else [[""] * len(d.grandchildren) for _ in d.tasks]
+    return child, grand
+
+
+def _depth_names(d: Depth) -> list[str]:
+    return [g.region or os.path.basename(g.path) for g in d.grandchildren]
+
+
+def depth_text(d: Depth) -> str:
+    """Reach per grandchild, then the tasks that are shallow or orphan somewhere."""
+    names = _depth_names(d)
+    lines = [f"{d.parent.title} → {d.child.title} → {', '.join(names)}: {len(d.tasks)} tasks"]
+    for k, name in enumerate(names):
+        lines.append(f"  {name}: reached {d.reached(k):.1%}  "
+                     + "  ".join(f"{s} {n}" for s, n in d.counts(k).items()))
+    lines.append("")
+    for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True):
+        if any(x in ("shallow", "orphan") for x in row):
+            lines.append(f"  {t.label:<8} {'covered' if cov else 'missing':<8} " + " ".join(f"{x:<9}" for x in row)
+                         + f" {t.text[:40]}")
+    return "\n".join(lines) + "\n"
+
+
+def depth_csv(d: Depth) -> str:
+    """One row per parent task: the child's status, then one status column per grandchild."""
+    from ..output import csv_text
+
+    rows = [[t.item, t.label, t.text, "covered" if cov else "missing", *row]
+            for t, cov, row in zip(d.tasks, d.child_covers, d.statuses, strict=True)]
+    return csv_text(["item", "label", "task", d.child.region or "child", *_depth_names(d)], rows)
+
+
+def depth_json(d: Depth) -> str:
+    """JSON text of :meth:`Depth.to_dict`."""
+    return json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+DEPTH_FILLS = {"deep": "E3F6E3", "shallow": "FFF4D6", "orphan": "E3F1FB", "uncovered": "FDE2E1"}
+
+
+def depth_xlsx(d: Depth) -> bytes:
+    """A workbook: the task × grandchild statuses (coloured, with the item each level put it in) and the reach."""
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from ..output import safe_cell
+    from .coverage import _normalize_zip
+
+    names = _depth_names(d)
+    child_at, grand_at = _depth_places(d)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "depth"
+    ws.append(["item", "label", "task", d.child.region or "child", "child item",
+               *[x for n in names for x in (n, f"{n} item")]])
+    for k, (t, cov, row) in enumerate(zip(d.tasks, d.child_covers, d.statuses, strict=True)):
+        pairs = [x for s, w in zip(row, grand_at[k], strict=True) for x in (s, safe_cell(w))]
+        ws.append([safe_cell(t.item), safe_cell(t.label), safe_cell(t.text), "covered" if cov else "missing",
+                   safe_cell(child_at[k]), *pairs])
+        if not cov:
+            ws.cell(ws.max_row, 4).fill = PatternFill("solid", fgColor=DEPTH_FILLS["uncovered"])
+        for j, status in enumerate(row):
+            ws.cell(ws.max_row, 6 + 2 * j).fill = PatternFill("solid", fgColor=DEPTH_FILLS[status])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "D2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.column_dimensions["C"].width = 50
+    wr = wb.create_sheet("reach")
+    wr.append(["grandchild", "path", "reached", *DEPTH_STATUSES])
+    for k, (name, g) in enumerate(zip(names, d.grandchildren, strict=True)):
+        wr.append([safe_cell(name), safe_cell(g.path), round(d.reached(k), 4), *d.counts(k).values()])
+    for cell in wr[1]:
+        cell.font = Font(bold=True)
+    wb.properties.creator = "policydiff"
+    fixed = datetime.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalize_zip(buf.getvalue())  # the same inputs give the same bytes
+
+
+def depth_html(d: Depth) -> str:
+    """A self-contained page: reach per grandchild and a sortable, filterable task × grandchild grid."""
+    from .. import __version__
+    from .diff import environment
+
+    names = _depth_names(d)
+    grand = [{"name": n, "path": g.path, "reached_pct": round(d.reached(k) * 100, 1), "counts": d.counts(k)}
+             for k, (n, g) in enumerate(zip(names, d.grandchildren, strict=True))]
+    child_at, grand_at = _depth_places(d)
+    rows = []
+    for k, (t, cov, row) in enumerate(zip(d.tasks, d.child_covers, d.statuses, strict=True)):
+        rows.append({"item": t.item, "label": t.label, "task": t.text, "child": "covered" if cov else "missing",
+                     "child_item": child_at[k],
+                     "cells": [{"status": s, "where": w} for s, w in zip(row, grand_at[k], strict=True)],
+                     "flag": " ".join(sorted({s for s in row if s in ("shallow", "orphan")}))})
+    definitions = d.to_dict()["definitions"]
+    return environment().get_template("depth.html.j2").render(
+        version=__version__, parent=d.parent, child=d.child, child_name=d.child.region or d.child.path,
+        grand=grand, rows=rows, statuses=DEPTH_STATUSES, definitions=definitions)
