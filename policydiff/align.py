@@ -13,8 +13,10 @@ All thresholds live in :class:`Thresholds`.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -55,6 +57,8 @@ class Thresholds:
     rescue_content: float = 0.55  # a moved clause matched anywhere on content overlap alone
     sequence: float = 0.30  # leftovers of both documents aligned in document order (restructured outlines)
     sequence_content: float = 0.25  # … when they also share this much content (IDF-weighted)
+    chunk_cells: int = 4_000_000  # past this many sentence pairs, plans are aligned in stretches…
+    stretch_sentences: int = 600  # … of about this many parent sentences, cut at anchor items
 
 
 DEFAULT = Thresholds()
@@ -154,12 +158,17 @@ def content_scores(a: list[str], b: list[str]) -> tuple[np.ndarray, np.ndarray]:
     w = tf * idf[gram]
     unit = w * (1 / _norms(np.sqrt(np.bincount(row, weights=w * w, minlength=len(a) + len(b)))))[row]
     weight = idf[gram]
+    ones = np.ones_like(weight)
     mass = _norms(np.bincount(row, weights=weight, minlength=len(a) + len(b)))
-    pairs = _shared_grams(row, gram, len(a), len(b))
-    cosine = pairs.sum(unit, unit)
+    cosine = np.zeros((len(a), len(b)))
+    shared, shared_b = np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
+    for rows_of_a, pairs in _shared_grams(row, gram, len(a), len(b)):
+        cosine[rows_of_a] = pairs.sum(unit, unit)
+        shared[rows_of_a] = pairs.sum(weight, ones)
+        shared_b[rows_of_a] = pairs.sum(ones, weight)
     # the shared mass is rounded to float32 before dividing, as it always was (outputs unchanged)
-    a_in_b = pairs.sum(weight, np.ones_like(weight)).astype(np.float32) / mass[: len(a), None]
-    b_in_a = pairs.sum(np.ones_like(weight), weight).astype(np.float32) / mass[None, len(a) :]
+    a_in_b = shared.astype(np.float32) / mass[: len(a), None]
+    b_in_a = shared_b.astype(np.float32) / mass[None, len(a) :]
     la = np.array([len(x) for x in a])[:, None]
     lb = np.array([len(x) for x in b])[None, :]
     containment = np.where(la <= lb, a_in_b, b_in_a).astype(np.float32)
@@ -168,11 +177,11 @@ def content_scores(a: list[str], b: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _SharedGrams:
-    """Every (a-clause, b-clause, shared bigram) triple, as positions into the entry arrays."""
+    """Every (a-clause, b-clause, shared bigram) triple of a block of a's clauses, as entry positions."""
 
     left: np.ndarray  # entry of the a-clause
     right: np.ndarray  # entry of the b-clause
-    cell: np.ndarray  # a-row × len(b) + b-row
+    cell: np.ndarray  # (a-row - first row of the block) × len(b) + b-row
     shape: tuple[int, int]
 
     def sum(self, left_values: np.ndarray, right_values: np.ndarray) -> np.ndarray:
@@ -182,11 +191,15 @@ class _SharedGrams:
         return flat.reshape(self.shape)
 
 
-def _shared_grams(row: np.ndarray, gram: np.ndarray, na: int, nb: int) -> _SharedGrams:
-    """Pair the bigram entries of a's clauses with b's entries of the same bigram.
+_BLOCK_TRIPLES = 4_000_000  # memory only: triples held at once (~100 MB), results the same
+
+
+def _shared_grams(row: np.ndarray, gram: np.ndarray, na: int, nb: int) -> Iterator[tuple[slice, _SharedGrams]]:
+    """Pair the bigram entries of a's clauses with b's entries of the same bigram, a block of rows at a time.
 
     A sparse matrix product written with numpy alone: scipy.sparse did this before, and importing
-    it cost a fifth of a second in every process.
+    it cost a fifth of a second in every process. Frame bigrams shared by every clause make the
+    triples number clauses² × frame words, so they are made for a block of a's rows at a time.
     """
     is_b = row >= na
     b_entries = np.flatnonzero(is_b)
@@ -195,10 +208,23 @@ def _shared_grams(row: np.ndarray, gram: np.ndarray, na: int, nb: int) -> _Share
     a_entries = np.flatnonzero(~is_b)
     start = np.searchsorted(b_grams, gram[a_entries], side="left")
     count = np.searchsorted(b_grams, gram[a_entries], side="right") - start
-    left = np.repeat(a_entries, count)
-    offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-    right = b_entries[np.repeat(start, count) + offsets]
-    return _SharedGrams(left, right, row[left] * nb + (row[right] - na), (na, nb))
+    per_row = np.bincount(row[a_entries], weights=count, minlength=na)
+    first_entry = np.searchsorted(row[a_entries], np.arange(na + 1))  # a's entries are in row order
+    r0 = 0
+    while r0 < na:
+        r1 = r0 + 1
+        total = per_row[r0]
+        while r1 < na and total + per_row[r1] <= _BLOCK_TRIPLES:
+            total += per_row[r1]
+            r1 += 1
+        e0, e1 = first_entry[r0], first_entry[r1]
+        c = count[e0:e1]
+        left = np.repeat(a_entries[e0:e1], c)
+        offsets = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        right = b_entries[np.repeat(start[e0:e1], c) + offsets]
+        cell = (row[left] - r0) * nb + (row[right] - na)
+        yield slice(r0, r1), _SharedGrams(left, right, cell, (r1 - r0, nb))
+        r0 = r1
 
 
 def _idf(df: np.ndarray, clauses: int) -> np.ndarray:
@@ -297,7 +323,137 @@ def _item_scores(parent: Document, child: Document, pc: list[str], cc: list[str]
 
 
 def align(parent: Document, child: Document, t: Thresholds = DEFAULT) -> Alignment:
-    """Align two segmented plans."""
+    """Align two segmented plans.
+
+    Plans with more than ``chunk_cells`` sentence pairs (thousands of items on both sides) are cut
+    into corresponding stretches at anchor items and aligned stretch by stretch: see
+    :func:`_align_in_stretches`.
+    """
+    if len(parent.sentences) * len(child.sentences) > t.chunk_cells:
+        return _align_in_stretches(parent, child, t)
+    return _align_whole(parent, child, t)
+
+
+def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Alignment:
+    """Align two big plans in corresponding stretches, so that cost grows with their length, not its square.
+
+    Anchors are items whose masked text occurs once in each plan and identically in both, kept
+    where they run in the same order in both (a longest increasing subsequence, as patience diff
+    does). The plans are cut after an anchor once a stretch holds ``stretch_sentences`` parent
+    sentences; a stretch still too big (few anchors) is cut in proportion. Each stretch is aligned
+    as a whole plan would be, so a clause moved from one stretch to another is reported as dropped
+    and added, not moved: the price of a bound on time and memory.
+    """
+    once_p, once_c = _unique(_item_keys(parent)), _unique(_item_keys(child))
+    anchors = _increasing(sorted((i, once_c[k]) for k, i in once_p.items() if k in once_c))
+    per_item, per_child_item = _sentence_counts(parent), _sentence_counts(child)
+    cuts = [(0, 0)]
+    for i, j in anchors:
+        if sum(per_item[cuts[-1][0] : i + 1]) >= t.stretch_sentences:
+            cuts.append((i + 1, j + 1))
+    cuts.append((len(parent.items), len(child.items)))
+    stretches: list[tuple[int, int, int, int]] = []
+    for (p0, c0), (p1, c1) in zip(cuts, cuts[1:], strict=False):
+        pieces = max(1, -(-sum(per_item[p0:p1]) * sum(per_child_item[c0:c1]) // t.chunk_cells))
+        stretches += _proportional(p0, p1, c0, c1, pieces)
+    return _stitch(parent, child, stretches, t)
+
+
+def _item_keys(doc: Document) -> list[str]:
+    """Each item's masked heading and clauses: what an anchor must share exactly."""
+    body: dict[str, list[str]] = {}
+    for s in doc.sentences:
+        body.setdefault(s.item_id, []).append(core(s))
+    from .jurisdiction import mask
+
+    return [_NOTE_STRIP.sub("", mask(it.title)) + "\0" + "".join(body.get(it.id, [])) for it in doc.items]
+
+
+def _unique(keys: list[str]) -> dict[str, int]:
+    """Keys with some text (8 characters or more) that occur exactly once, and where."""
+    seen: dict[str, int] = {}
+    twice: set[str] = set()
+    for i, k in enumerate(keys):
+        if len(k) < 8:
+            continue
+        if k in seen:
+            twice.add(k)
+        seen[k] = i
+    return {k: i for k, i in seen.items() if k not in twice}
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by first) whose seconds increase too (patience sorting)."""
+    tails: list[int] = []  # tails[k]: the smallest second that ends a run of length k + 1
+    tail_at: list[int] = []
+    back: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        k = bisect.bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[k] = j
+            tail_at[k] = n
+        back.append(tail_at[k - 1] if k else -1)
+    out, n = [], tail_at[-1] if tail_at else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = back[n]
+    return out[::-1]
+
+
+def _sentence_counts(doc: Document) -> list[int]:
+    counts: dict[str, int] = {}
+    for s in doc.sentences:
+        counts[s.item_id] = counts.get(s.item_id, 0) + 1
+    return [counts.get(it.id, 0) for it in doc.items]
+
+
+def _proportional(p0: int, p1: int, c0: int, c1: int, pieces: int) -> list[tuple[int, int, int, int]]:
+    """Cut a stretch into ``pieces`` of equal shares of both plans (a stretch with too few anchors)."""
+    return [(p0 + (p1 - p0) * k // pieces, p0 + (p1 - p0) * (k + 1) // pieces,
+             c0 + (c1 - c0) * k // pieces, c0 + (c1 - c0) * (k + 1) // pieces) for k in range(pieces)]
+
+
+def _stitch(parent: Document, child: Document, stretches: list[tuple[int, int, int, int]],
+            t: Thresholds) -> Alignment:
+    """Align each stretch as a plan of its own and put the results back in the plans' numbering."""
+    p_sent, c_sent = _sentences_by_item(parent), _sentences_by_item(child)
+    items: list[tuple[int | None, int | None, float]] = []
+    matches: list[Match] = []
+    item_of_parent: dict[int, int] = {}
+    moved: set[int] = set()
+    for p0, p1, c0, c1 in stretches:
+        ps = [k for i in range(p0, p1) for k in p_sent[i]]
+        cs = [k for j in range(c0, c1) for k in c_sent[j]]
+        sub_p = replace(parent, items=parent.items[p0:p1], sentences=tuple(parent.sentences[k] for k in ps))
+        sub_c = replace(child, items=child.items[c0:c1], sentences=tuple(child.sentences[k] for k in cs))
+        al = _align_whole(sub_p, sub_c, t)
+        items += [(None if i is None else i + p0, None if j is None else j + c0, sc) for i, j, sc in al.items]
+        for m in al.matches:
+            m.parent = None if m.parent is None else ps[m.parent]
+            m.child = None if m.child is None else cs[m.child]
+            matches.append(m)
+        item_of_parent.update({i + p0: j + c0 for i, j in al.item_of_parent.items()})
+        moved |= {i + p0 for i in al.moved_items}
+    # the order _align_whole gives: aligned pairs, then parent-only, then child-only items
+    out = sorted(x for x in items if x[0] is not None and x[1] is not None)
+    out += sorted((x for x in items if x[1] is None), key=lambda x: x[0])
+    out += sorted((x for x in items if x[0] is None), key=lambda x: x[1])
+    return Alignment(out, matches, item_of_parent, moved)
+
+
+def _sentences_by_item(doc: Document) -> list[list[int]]:
+    index = {it.id: k for k, it in enumerate(doc.items)}
+    out: list[list[int]] = [[] for _ in doc.items]
+    for k, s in enumerate(doc.sentences):
+        out[index[s.item_id]].append(k)
+    return out
+
+
+def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
+    """Align two plans with every sentence pair scored (see :func:`align`)."""
     pc = [core(s) for s in parent.sentences]
     cc = [core(s) for s in child.sentences]
     ratio = _scores(pc, cc)
