@@ -437,11 +437,44 @@ def _stitch(parent: Document, child: Document, stretches: list[tuple[int, int, i
             matches.append(m)
         item_of_parent.update({i + p0: j + c0 for i, j in al.item_of_parent.items()})
         moved |= {i + p0 for i in al.moved_items}
+    matches = _rescue_across(parent, child, matches, t)
     # the order _align_whole gives: aligned pairs, then parent-only, then child-only items
     out = sorted(x for x in items if x[0] is not None and x[1] is not None)
     out += sorted((x for x in items if x[1] is None), key=lambda x: x[0])
     out += sorted((x for x in items if x[0] is None), key=lambda x: x[1])
     return Alignment(out, matches, item_of_parent, moved)
+
+
+def _rescue_across(parent: Document, child: Document, matches: list[Match], t: Thresholds) -> list[Match]:
+    """Clauses left unmatched in their stretch, matched with those left in any other (moved far).
+
+    The same two rescue passes as inside a plan, over the leftovers only; skipped when even the
+    leftovers have more than ``chunk_cells`` pairs.
+    """
+    free_p = [m.parent for m in matches if m.child is None]
+    free_c = [m.child for m in matches if m.parent is None]
+    if not free_p or not free_c or len(free_p) * len(free_c) > t.chunk_cells:
+        return matches
+    pc = [core(parent.sentences[i]) for i in free_p]
+    cc = [core(child.sentences[j]) for j in free_c]
+    sent, content, _, veto = _sentence_scores(pc, cc, t)
+    found: list[tuple[int, int]] = []
+    rows, cols = list(range(len(pc))), list(range(len(cc)))
+    for score, threshold in ((sent, t.rescue), (np.where(veto, 0.0, content), t.rescue_content)):
+        taken_r, taken_c = {a for a, _ in found}, {b for _, b in found}
+        found += _greedy(score, [r for r in rows if r not in taken_r], [c for c in cols if c not in taken_c],
+                         threshold)
+    if not found:
+        return matches
+    out = [m for m in matches if not ((m.child is None and m.parent in {free_p[a] for a, _ in found})
+                                      or (m.parent is None and m.child in {free_c[b] for _, b in found}))]
+    for a, b in found:
+        m = Match(free_p[a], free_c[b], float(sent[a, b]), "rescue", content=float(content[a, b]))
+        row, col = sent[a].copy(), sent[:, b].copy()
+        row[b] = col[a] = -1.0
+        m.runner_up = float(max(row.max(initial=0.0), col.max(initial=0.0)))
+        out.append(m)
+    return out
 
 
 def _sentences_by_item(doc: Document) -> list[list[int]]:
@@ -452,10 +485,9 @@ def _sentences_by_item(doc: Document) -> list[list[int]]:
     return out
 
 
-def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
-    """Align two plans with every sentence pair scored (see :func:`align`)."""
-    pc = [core(s) for s in parent.sentences]
-    cc = [core(s) for s in child.sentences]
+def _sentence_scores(pc: list[str], cc: list[str], t: Thresholds
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(score, content overlap, containment, veto) of every clause pair."""
     ratio = _scores(pc, cc)
     content, contained = content_scores(pc, cc)
     long_pair = np.outer([len(x) >= t.content_veto_len for x in pc], [len(x) >= t.content_veto_len for x in cc])
@@ -464,6 +496,14 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     kept_inside = np.where((shorter >= t.contained_min_len) & (content >= t.partial_content),
                            contained * t.contained_weight, 0.0)
     sent = np.where(veto, 0.0, np.maximum(np.maximum(ratio, content * t.content_weight), kept_inside))
+    return sent, content, contained, veto
+
+
+def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
+    """Align two plans with every sentence pair scored (see :func:`align`)."""
+    pc = [core(s) for s in parent.sentences]
+    cc = [core(s) for s in child.sentences]
+    sent, content, contained, veto = _sentence_scores(pc, cc, t)
     item_score = _item_scores(parent, child, pc, cc, t)
 
     pairs = _dp(item_score - t.item)

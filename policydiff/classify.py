@@ -60,6 +60,9 @@ def responsible_change(p: Sentence, c: Sentence) -> str:
     return "changed"
 
 
+_EXACT_EDIT_PAIRS = 1_000_000
+
+
 def tokens(text: str) -> list[str]:
     """jieba words of ``text`` (deterministic: HMM off).
 
@@ -75,7 +78,9 @@ def tokens(text: str) -> list[str]:
 def edit_script(old: str, new: str) -> tuple[Edit, ...]:
     """Word-level edits turning ``old`` into ``new``; jurisdiction-only replacements are flagged."""
     a, b = tokens(old), tokens(new)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # difflib is cubic on long repetitive word lists (a 20,000-character clause: minutes); past a
+    # million word pairs, which no real clause reaches, its popular-word heuristic bounds it
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=len(a) * len(b) > _EXACT_EDIT_PAIRS)
     out = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         o, n = "".join(a[i1:i2]), "".join(b[j1:j2])
