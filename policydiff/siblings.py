@@ -135,7 +135,7 @@ def siblings(parent: Document, children: list[Document] | tuple[Document, ...],
     from .report.coverage import coverage
 
     comps = tuple(comparisons) if comparisons is not None else tuple(compare(parent, c) for c in children)
-    audits = [coverage(c) for c in comps]
+    audits = [coverage(c, unit="item") for c in comps]
     items = {it.path: it for it in parent.items}
     keys = [r.parent_item for r in audits[0].rows] if audits else []
     tasks = tuple(Task(k, items[k].number.strip() or k, r.task) for k, r in zip(keys, audits[0].rows, strict=True))
@@ -217,7 +217,7 @@ def depth(parent: Document, child: Document, grandchildren: list[Document] | tup
     from .report.coverage import coverage
 
     pc = compare(parent, child)
-    rows = coverage(pc).rows
+    rows = coverage(pc, unit="item").rows
     items = {it.path: it for it in parent.items}
     tasks = tuple(Task(r.parent_item, items[r.parent_item].number.strip() or r.parent_item, r.task) for r in rows)
     # the child's clauses that carry each parent task
@@ -230,7 +230,7 @@ def depth(parent: Document, child: Document, grandchildren: list[Document] | tup
     for g in grandchildren:
         cg = compare(child, g)
         kept_in.append({p.parent.id for p in cg.pairs if p.parent is not None and p.relation != "dropped"})
-        direct.append({r.parent_item for r in coverage(compare(parent, g)).rows if r.covered})
+        direct.append({r.parent_item for r in coverage(compare(parent, g), unit="item").rows if r.covered})
     for r in rows:
         row = []
         for k in range(len(grandchildren)):

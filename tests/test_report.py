@@ -60,11 +60,12 @@ def test_compare_format_html_equals_report(cli, tmp_path, report_file):
 def test_coverage_fail_under_exit_codes(cli):
     ok = cli("coverage", SD17, LC17, "--fail-under", "0.9")
     assert ok.exit_code == 0, ok.stderr
-    assert ok.stdout.splitlines()[0].endswith("%")
+    first = ok.stdout.splitlines()[0]
+    assert "任务覆盖率 task coverage 100.0%" in first and "missing" in ok.stdout.splitlines()[1]
     bad = cli("coverage", SD21, ZC20, "--fail-under", "0.9")
     assert bad.exit_code == 1
     assert len(bad.stderr.strip().splitlines()) == 1 and "below --fail-under" in bad.stderr
-    first = [line for line in bad.stdout.splitlines()[2:] if line]
+    first = [line for line in bad.stdout.splitlines()[3:] if line]
     assert first[0].startswith("✗")  # uncovered tasks first
 
 
@@ -94,7 +95,7 @@ def test_coverage_html_and_json(cli, tmp_path):
     out = tmp_path / "cov.html"
     assert cli("coverage", SD21, ZC20, "-o", out).exit_code == 0
     html = out.read_text(encoding="utf-8")
-    assert 'id="tasks"' in html and "MISSING" in html and "<th data-col" in html
+    assert 'id="tasks"' in html and 'data-status="missing"' in html and "<th data-col" in html
     data = json.loads(cli("coverage", SD21, ZC20, "--format", "json").stdout)
     # 淄川 2020 is not SD2021's child, but both are 政务公开 plans: about half of SD2021's tasks have a
     # related (adapted, never copied) task in 淄川 (政府开放日…公众参与, 依申请公开, 培训组织…)

@@ -285,3 +285,38 @@ def test_footer_can_be_cited(browser, reports, name):
     assert page.locator("#cite-date").count() == 0  # no clock in the bytes (see policydiff/report/meta.py)
     assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests)
     page.close()
+
+
+# 12. the coverage audit page: one-line summary, missing task IDs, citable footer
+@pytest.mark.parametrize("name", ["real", "sample"])
+def test_coverage_page_summary_and_missing_ids(browser, tmp_path, name):
+    from click.testing import CliRunner
+
+    from policydiff.cli import main
+    from policydiff.report.coverage import coverage
+
+    parent, child = PAIRS[name]
+    if not parent.exists():
+        _real_or_skip()
+    out = tmp_path / f"{name}.coverage.html"
+    res = CliRunner().invoke(main, ["coverage", str(parent), str(child), "-o", str(out)])
+    assert res.exit_code == 0, res.stderr
+    rep = coverage(policydiff.compare(parent, child))
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    counts = rep.counts()
+    for key in ("tasks", "covered", "partly covered", "missing", "by reference"):
+        assert page.locator(f"#summary b[data-count='{key}']").inner_text() == str(counts[key])
+    assert page.locator("tr[data-status=missing]").count() == counts["missing"]
+    shown = page.locator("#missing").inner_text()
+    assert shown == "缺失任务：" + ("、".join(rep.missing()) if rep.missing() else "（无）")
+    assert page.locator("#coverage").inner_text() == f"{rep.coverage * 100:.1f}%"
+    assert "任务覆盖率" in page.locator("header").inner_text() and "20%" in page.locator("#rule").inner_text()
+    assert page.locator("#cite-command").inner_text() == f"policydiff coverage {parent.name} {child.name}"
+    assert page.locator(".cite-input[data-role=child] .sha256").inner_text() == \
+        hashlib.sha256(child.read_bytes()).hexdigest()
+    # sorting by kept still works with the % column
+    page.click("#tasks th:has-text('kept')")
+    kept = [float(x.rstrip("%")) for x in page.locator("#tasks td[data-col=kept]").all_inner_texts()]
+    assert kept == sorted(kept)
+    page.close()
