@@ -255,8 +255,6 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
     options = {} if min_kept == cov.MIN_KEPT else {"min_kept": min_kept}
     rep = dataclasses.replace(rep, meta=provenance([("parent", cmp.parent), ("child", cmp.child)], "coverage",
                                                    options=options))
-    if fmt != "text":  # the table formats carry the rows; the one-line summary goes to stderr too
-        click.echo(f"policydiff: {rep.summary_line()}; missing: {'、'.join(rep.missing()) or '(none)'}", err=True)
     if fmt == "csv":
         data: str | bytes = cov.coverage_csv(rep)
     elif fmt == "xlsx":
@@ -268,6 +266,8 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
     else:
         data = cov.coverage_text(rep)
     emit(data, output, (parent, child))
+    if fmt != "text":  # the table formats carry the rows; the one-line summary goes to stderr too
+        click.echo(f"policydiff: {rep.summary_line()}; missing: {'、'.join(rep.missing()) or '(none)'}", err=True)
     if fail_under is not None and rep.coverage < fail_under:
         missing = sum(not r.covered for r in rep.rows)
         click.echo(f"policydiff: coverage {rep.coverage:.1%} is below --fail-under {fail_under:.1%} "
