@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -147,3 +148,30 @@ def test_report_in_headless_chromium(report_file, tmp_path):
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+
+
+def test_json_meta_cites_inputs_and_thresholds(cli, monkeypatch):
+    import hashlib
+
+    data = json.loads(cli("compare", SD17, LC17, "--format", "json").stdout)
+    meta = data["meta"]
+    assert meta["version"] == policydiff.__version__
+    assert meta["command"] == f"policydiff compare --format json {SD17.name} {LC17.name}"
+    assert [(i["role"], i["name"], i["sha256"]) for i in meta["inputs"]] == [
+        ("parent", SD17.name, hashlib.sha256(SD17.read_bytes()).hexdigest()),
+        ("child", LC17.name, hashlib.sha256(LC17.read_bytes()).hexdigest())]
+    assert meta["inputs"][0]["date"] == "2017-05-04"  # 山东 2017 is signed 2017年5月4日
+    assert meta["thresholds"] == dataclasses.asdict(policydiff.Thresholds())
+    assert "date" not in meta  # no clock: same inputs, same bytes
+    item = json.loads(cli("compare", SD17, LC17, "--format", "json", "--granularity", "item").stdout)
+    assert item["meta"]["command"].endswith("--granularity item")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = json.loads(cli("compare", SD17, LC17, "--format", "json").stdout)
+    assert dated["meta"]["date"] == "2023-11-14"
+    html = render_diff_report(policydiff.compare(SD17, LC17))
+    assert '<dd id="cite-date">2023-11-14</dd>' in html
+
+
+def test_text_summary_names_sentence_coverage(cli):
+    last = cli("compare", SD17, LC17).stdout.strip().splitlines()[-1]
+    assert "句子覆盖率 sentence coverage" in last and " coverage " not in last.replace("sentence coverage ", "")
