@@ -267,7 +267,7 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
         data = cov.coverage_text(rep)
     emit(data, output, (parent, child))
     if fmt != "text":  # the table formats carry the rows; the one-line summary goes to stderr too
-        click.echo(f"policydiff: {rep.summary_line()}; missing: {'、'.join(rep.missing()) or '(none)'}", err=True)
+        click.echo(f"policydiff: {rep.summary_line()}; missing: {'；'.join(rep.missing()) or '(none)'}", err=True)
     if fail_under is not None and rep.coverage < fail_under:
         missing = sum(not r.covered for r in rep.rows)
         click.echo(f"policydiff: coverage {rep.coverage:.1%} is below --fail-under {fail_under:.1%} "

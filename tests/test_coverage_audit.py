@@ -83,7 +83,8 @@ def test_sample_preamble_is_not_a_task():
     # 「2017年全省政务公开工作的总体要求是：…」 paragraph before 一、: none of them is a task
     assert not any(r.task.startswith(("2017年全省政务公开工作的总体要求", "各市人民政府", "《2017年山东省"))
                    for r in rep.rows)
-    assert rep.rows[0].label == "1." and rep.rows[0].task.startswith("加强财政政策、金融政策和就业创业政策信息公开")
+    # its first task is 「一、以政务公开助力稳增长」 → 「(一)加强预期引导」 → 「1.加强财政政策…」
+    assert rep.rows[0].label == "一、（一）1." and rep.rows[0].task.startswith("加强财政政策、金融政策和就业创业政策信息公开")
 
 
 def test_news_lead_and_framing_heading_are_not_tasks_unless_work_is_assigned():
@@ -190,24 +191,24 @@ def test_summary_and_missing_ids_in_every_format(cli, tmp_path, registration):
     assert f"{c['tasks']} tasks, {c['covered']} covered, {c['partly covered']} partly covered, " \
            f"{c['missing']} missing, {c['by reference']} by reference" in line
     text = cli("coverage", TIAOLI, XIZE).stdout.splitlines()
-    assert line in text[0] and text[1] == f"missing tasks ({len(missing)}): {'、'.join(missing)}"
+    assert line in text[0] and text[1] == f"missing tasks ({len(missing)}): {'；'.join(missing)}"
     res = cli("coverage", TIAOLI, XIZE, "--format", "csv")
     df = pd.read_csv(io.StringIO(res.stdout))
     assert list(df[df.status == "missing"].label) == missing
-    assert line in res.stderr and "、".join(missing) in res.stderr
+    assert line in res.stderr and "；".join(missing) in res.stderr
     data = json.loads(cli("coverage", TIAOLI, XIZE, "--format", "json").stdout)
     assert data["summary"]["line"] == line and data["missing"] == missing
     assert data["summary"]["missing"] == len(missing)
     out = tmp_path / "a.xlsx"
     assert cli("coverage", TIAOLI, XIZE, "-o", out).exit_code == 0
     summary = pd.read_excel(out, sheet_name="summary", header=None, index_col=0)[1]
-    assert summary["summary"] == line and summary["missing_tasks"] == "、".join(missing)
+    assert summary["summary"] == line and summary["missing_tasks"] == "；".join(missing)
     meta = pd.read_excel(out, sheet_name="meta", header=None, index_col=0)[1]
     assert meta["input parent"] == TIAOLI.name and len(meta["sha256 parent"]) == 64
     html_out = tmp_path / "a.html"
     assert cli("coverage", TIAOLI, XIZE, "-o", html_out).exit_code == 0
     html = html_out.read_text(encoding="utf-8")
-    assert f'<b data-count="missing">{len(missing)}</b>' in html and "、".join(missing) in html
+    assert f'<b data-count="missing">{len(missing)}</b>' in html and "；".join(missing) in html
 
 
 def test_summary_on_the_sample_pair(cli):

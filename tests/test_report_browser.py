@@ -309,14 +309,18 @@ def test_coverage_page_summary_and_missing_ids(browser, tmp_path, name):
         assert page.locator(f"#summary b[data-count='{key}']").inner_text() == str(counts[key])
     assert page.locator("tr[data-status=missing]").count() == counts["missing"]
     shown = page.locator("#missing").inner_text()
-    assert shown == "缺失任务：" + ("、".join(rep.missing()) if rep.missing() else "（无）")
+    assert shown == "缺失任务：" + ("；".join(rep.missing()) if rep.missing() else "（无）")
     assert page.locator("#coverage").inner_text() == f"{rep.coverage * 100:.1f}%"
     assert "任务覆盖率" in page.locator("header").inner_text() and "20%" in page.locator("#rule").inner_text()
     assert page.locator("#cite-command").inner_text() == f"policydiff coverage {parent.name} {child.name}"
     assert page.locator(".cite-input[data-role=child] .sha256").inner_text() == \
         hashlib.sha256(child.read_bytes()).hexdigest()
     # sorting by kept still works with the % column
-    page.click("#tasks th:has-text('kept')")
+    assert page.locator("#tasks th[data-key=kept]").inner_text() == "保留"
+    assert page.locator("#tasks th[data-key=status]").get_attribute("title") == "status"
+    statuses = set(page.locator("#tasks td[data-col=status]").all_inner_texts())
+    assert statuses <= {"已覆盖", "援引", "部分覆盖", "缺失"}
+    page.click("#tasks th[data-key=kept]")
     kept = [float(x.rstrip("%")) for x in page.locator("#tasks td[data-col=kept]").all_inner_texts()]
     assert kept == sorted(kept)
     page.close()

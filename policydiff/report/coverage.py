@@ -39,6 +39,7 @@ from ..numbering import han_to_int
 from ..rules import load_table
 
 MIN_KEPT = 0.2
+SEP = "；"  # between task labels: 、 ends labels such as 一、
 STATUSES = ("covered", "by reference", "partly covered", "missing")
 COLUMNS = ["status", "label", "parent_item", "task", "sub_items", "responsible", "relation", "kept", "score",
            "child_label", "child_item", "child_task", "child_responsible", "reference"]
@@ -57,7 +58,7 @@ class TaskRow:
     child_item: str
     child_task: str
     child_responsible: tuple[str, ...]
-    label: str = ""  # as printed: 第九条, （三）, 3.
+    label: str = ""  # as printed: 第九条, 二、（三）3. (with the labels above it in an outline plan)
     sub_items: tuple[str, ...] = ()  # enumerated sub-items rolled up into this task, as printed
     child_label: str = ""
     reference: tuple[str, ...] = ()  # child items that adopt this task by citing it (第三十一条)
@@ -117,6 +118,12 @@ class CoverageReport:
         return out
 
 
+# Column and status names on the page: Chinese, with the English key in the tooltip.
+HEADERS = {"status": "状态", "label": "条目", "parent_item": "路径", "task": "任务", "sub_items": "子项",
+           "responsible": "责任单位", "relation": "关系", "kept": "保留", "score": "相似度", "child_label": "下级条目",
+           "child_item": "下级路径", "child_task": "下级任务", "child_responsible": "下级责任单位", "reference": "援引"}
+STATUS_LABELS = {"covered": "已覆盖", "by reference": "援引", "partly covered": "部分覆盖", "missing": "缺失"}
+
 RULE = ("a task is covered when at least {:.0%} of its text has a counterpart in the child, partly covered "
         "when less is kept, missing when nothing is, by reference when the child cites it instead")
 
@@ -134,7 +141,7 @@ def _record(r: TaskRow) -> dict[str, Any]:
             "sub_items": "".join(r.sub_items), "responsible": "、".join(r.responsible), "relation": r.relation,
             "kept": round(r.kept, 4), "score": round(r.score, 4), "child_label": r.child_label,
             "child_item": r.child_item, "child_task": r.child_task, "child_responsible": "、".join(r.child_responsible),
-            "reference": "、".join(r.reference)}
+            "reference": SEP.join(r.reference)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -203,7 +210,7 @@ def _body(doc: Document, item: Item) -> list[Sentence]:
 def _references(cmp: Comparison) -> dict[int, list[str]]:
     """Parent article number → labels of the child items that cite it (adoption by reference)."""
     from ..citations import title_key
-    from .diff import printed_label
+    from .diff import full_label as printed_label
 
     rules = _rules()
     child, parent = cmp.child, cmp.parent
@@ -261,7 +268,7 @@ def coverage(cmp: Comparison, min_kept: float = MIN_KEPT, unit: str = "task") ->
     kept, covered when any clause is kept, counterpart = the child item with most kept clauses):
     the unit of the sibling matrix, where a sub-item's own place matters.
     """
-    from .diff import printed_label
+    from .diff import full_label as printed_label
 
     items = unit == "item"
     if items:
@@ -345,7 +352,7 @@ def coverage_text(rep: CoverageReport) -> str:
     rows = sorted(rep.rows, key=lambda r: (order[r.status], r.kept))
     missing = rep.missing()
     out = [f"{_name(rep.cmp.parent)} → {_name(rep.cmp.child)}: {rep.summary_line()}",
-           f"missing tasks ({len(missing)}): {'、'.join(missing) if missing else '(none)'}", ""]
+           f"missing tasks ({len(missing)}): {SEP.join(missing) if missing else '(none)'}", ""]
     marks = {"covered": "✓", "by reference": "§", "partly covered": "~", "missing": "✗"}
     for r in rows:
         task = r.task[:40] + ("…" if len(r.task) > 40 else "")
@@ -353,7 +360,7 @@ def coverage_text(rep: CoverageReport) -> str:
             task += f" [{len(r.sub_items)} sub-items {r.sub_items[0]}…{r.sub_items[-1]}]"
         where = f"→ {r.child_label or r.child_item}" if r.child_item else "→ (none)"
         if r.reference:
-            where += f" (cited by {'、'.join(r.reference)})"
+            where += f" (cited by {SEP.join(r.reference)})"
         unit = f"  [{'、'.join(r.responsible[:3])}{'…' if len(r.responsible) > 3 else ''}]" if r.responsible else ""
         out.append(f"{marks[r.status]} {r.label or r.parent_item:<9} {r.status:<14} kept {r.kept:4.0%} "
                    f"{where:<12} {task}{unit}")
@@ -403,7 +410,7 @@ def coverage_xlsx(rep: CoverageReport) -> bytes:
     summary = wb.create_sheet("summary")
     c = rep.counts()
     for key, value in (("summary", rep.summary_line()), ("task_coverage", round(rep.coverage, 4)),
-                       *((k, v) for k, v in c.items()), ("missing_tasks", "、".join(rep.missing())),
+                       *((k, v) for k, v in c.items()), ("missing_tasks", SEP.join(rep.missing())),
                        ("rule", RULE.format(rep.min_kept))):
         summary.append([key, safe_cell(value)])
     summary.column_dimensions["A"].width = 16
@@ -444,12 +451,13 @@ def _normalize_zip(data: bytes) -> bytes:
 def coverage_html(rep: CoverageReport) -> str:
     """A sortable HTML table (self-contained) under the summary line, with the citation footer."""
     from .. import __version__
-    from .diff import environment
+    from .diff import LABELS, environment
     from .meta import thresholds_line
 
     meta = citation(rep)
     return environment().get_template("coverage.html.j2").render(
         version=__version__, rep=rep, rows=rep.to_frame().to_dict("records"), columns=COLUMNS,
         parent=rep.cmp.parent, child=rep.cmp.child, coverage=rep.coverage, counts=rep.counts(),
-        missing=rep.missing(), rule=RULE.format(rep.min_kept), heading=f"{_name(rep.cmp.parent)} → "
+        missing=rep.missing(), rule=RULE.format(rep.min_kept), headers=HEADERS, status_labels=STATUS_LABELS,
+        relation_labels=LABELS, heading=f"{_name(rep.cmp.parent)} → "
         f"{_name(rep.cmp.child)}", meta=meta, thresholds_line=thresholds_line(meta))

@@ -68,6 +68,21 @@ def printed_label(doc: Document, item: Item) -> str:
     return label
 
 
+def full_label(doc: Document, item: Item) -> str:
+    """A label that names one item of the document: an article as printed (第九条, 第九条（三）),
+    an outline item with the labels above it (二、（三）1.), since 1. and （三） recur."""
+    short = printed_label(doc, item)
+    if short.startswith("第") or not item.number.strip():
+        return short
+    parts = []
+    it: Item | None = item
+    while it is not None:
+        if it.number.strip():
+            parts.append(it.number.strip())
+        it = doc.item(it.parent_id) if it.parent_id else None
+    return "".join(reversed(parts))
+
+
 def _anchor(prefix: str, path: str, taken: set[str]) -> str:
     anchor = prefix + "-" + "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in path)
     while anchor in taken:
