@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -104,7 +105,7 @@ def _path() -> click.Path:
 
 def _fraction(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and (not math.isfinite(value) or not 0 <= value <= 1):
-        raise PolicydiffError(f"--fail-under {value}: give a share between 0 and 1 (e.g. 0.9)")
+        raise PolicydiffError(f"{param.opts[0]} {value}: give a share between 0 and 1 (e.g. 0.9)")
     return value
 
 
@@ -188,9 +189,13 @@ def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str
     """Compare a PARENT plan with a CHILD plan, clause by clause."""
     cmp = _compare_files(parent, child, encoding, granularity)
     if fmt == "json":
+        from .report.meta import provenance
+
         data = cmp.to_dict()
         if granularity == "item":
             data.pop("pairs")
+        data["meta"] = provenance([("parent", cmp.parent), ("child", cmp.child)], "compare --format json",
+                                  options={"granularity": granularity} if granularity != "sentence" else None)
         emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, (parent, child))
     elif fmt == "csv":
         from .render import comparison_csv, items_csv
@@ -230,8 +235,10 @@ def report(parent: str, child: str, output: str, encoding: str | None) -> None:
 @click.option("--fail-under", type=float, default=None, callback=_fraction,
               help="Exit 1 when task coverage is below this share (e.g. 0.9); with GRANDCHILDREN, the share "
                    "of tasks that reach the least-covered grandchild.")
+@click.option("--min-kept", type=float, default=0.2, show_default=True, callback=_fraction,
+              help="A task is covered when at least this share of its text has a counterpart in CHILD.")
 def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,
-             encoding: str | None, fail_under: float | None) -> None:
+             encoding: str | None, fail_under: float | None, min_kept: float) -> None:
     """Audit whether CHILD covers every task of PARENT (one row per parent task).
 
     With GRANDCHILDREN (plans of the level below CHILD), each task is followed down: deep, shallow
@@ -241,8 +248,13 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
         _depth(parent, child, grandchildren, fmt, output, encoding, fail_under)
         return
     from .report import coverage as cov
+    from .report.meta import provenance
 
-    rep = cov.coverage(_compare_files(parent, child, encoding))
+    cmp = _compare_files(parent, child, encoding)
+    rep = cov.coverage(cmp, min_kept=min_kept)
+    options = {} if min_kept == cov.MIN_KEPT else {"min_kept": min_kept}
+    rep = dataclasses.replace(rep, meta=provenance([("parent", cmp.parent), ("child", cmp.child)], "coverage",
+                                                   options=options))
     if fmt == "csv":
         data: str | bytes = cov.coverage_csv(rep)
     elif fmt == "xlsx":
@@ -254,6 +266,8 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
     else:
         data = cov.coverage_text(rep)
     emit(data, output, (parent, child))
+    if fmt != "text":  # the table formats carry the rows; the one-line summary goes to stderr too
+        click.echo(f"policydiff: {rep.summary_line()}; missing: {'；'.join(rep.missing()) or '(none)'}", err=True)
     if fail_under is not None and rep.coverage < fail_under:
         missing = sum(not r.covered for r in rep.rows)
         click.echo(f"policydiff: coverage {rep.coverage:.1%} is below --fail-under {fail_under:.1%} "

@@ -73,7 +73,8 @@ def comparison_text(cmp: Comparison, colour: bool = False, granularity: str = "s
             lines.append(f"  {label} {body}{extra}")
     s = cmp.summary
     counts = "  ".join(f"{r} {s[r]}" for r in RELATIONS)
-    lines += ["", f"summary: {counts}  moved {s['moved']}  coverage {s['coverage']:.1%}"]
+    # sentence coverage, never plain "coverage": the coverage audit's figure counts tasks
+    lines += ["", f"summary: {counts}  moved {s['moved']}  句子覆盖率 sentence coverage {s['coverage']:.1%}"]
     return "\n".join(lines) + "\n"
 
 

@@ -135,7 +135,7 @@ def siblings(parent: Document, children: list[Document] | tuple[Document, ...],
     from .report.coverage import coverage
 
     comps = tuple(comparisons) if comparisons is not None else tuple(compare(parent, c) for c in children)
-    audits = [coverage(c) for c in comps]
+    audits = [coverage(c, unit="item") for c in comps]
     items = {it.path: it for it in parent.items}
     keys = [r.parent_item for r in audits[0].rows] if audits else []
     tasks = tuple(Task(k, items[k].number.strip() or k, r.task) for k, r in zip(keys, audits[0].rows, strict=True))
@@ -224,7 +224,7 @@ def depth(parent: Document, child: Document, grandchildren: list[Document] | tup
     from .report.coverage import coverage
 
     pc = compare(parent, child)
-    rows = coverage(pc).rows
+    rows = coverage(pc, unit="item").rows
     items = {it.path: it for it in parent.items}
     tasks = tuple(Task(r.parent_item, items[r.parent_item].number.strip() or r.parent_item, r.task) for r in rows)
     # the child's clauses that carry each parent task
@@ -242,7 +242,8 @@ def depth(parent: Document, child: Document, grandchildren: list[Document] | tup
             if p.parent is not None and p.relation != "dropped":
                 kept.setdefault(p.parent.id, g.item(p.child.item_id).path if p.child is not None else "")
         kept_in.append(kept)
-        direct.append({r.parent_item: r.child_item for r in coverage(compare(parent, g)).rows if r.covered})
+        audit = coverage(compare(parent, g), unit="item")
+        direct.append({r.parent_item: r.child_item for r in audit.rows if r.covered})
     for r in rows:
         row, at = [], []
         for k in range(len(grandchildren)):

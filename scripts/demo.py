@@ -72,7 +72,7 @@ def _index(reports: Path, links: list) -> None:
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>policydiff reports</title>"
         "<style>body{font:14px sans-serif;margin:20px}td,th{padding:4px 10px;border-bottom:1px solid #ddd}</style>"
         "</head><body><h1>policydiff reports</h1><table><tr><th>parent</th><th>child</th>"
-        "<th>copied/localized/adapted/dropped/added</th><th>task coverage</th><th></th></tr>"
+        "<th>copied/localized/adapted/dropped/added</th><th>任务覆盖率 task coverage</th><th></th></tr>"
         f"{rows}</table>{graph}</body></html>\n"
     )
     write_output(str(reports / "index.html"), page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -60,11 +61,12 @@ def test_compare_format_html_equals_report(cli, tmp_path, report_file):
 def test_coverage_fail_under_exit_codes(cli):
     ok = cli("coverage", SD17, LC17, "--fail-under", "0.9")
     assert ok.exit_code == 0, ok.stderr
-    assert ok.stdout.splitlines()[0].endswith("%")
+    first = ok.stdout.splitlines()[0]
+    assert "任务覆盖率 task coverage 100.0%" in first and "missing" in ok.stdout.splitlines()[1]
     bad = cli("coverage", SD21, ZC20, "--fail-under", "0.9")
     assert bad.exit_code == 1
     assert len(bad.stderr.strip().splitlines()) == 1 and "below --fail-under" in bad.stderr
-    first = [line for line in bad.stdout.splitlines()[2:] if line]
+    first = [line for line in bad.stdout.splitlines()[3:] if line]
     assert first[0].startswith("✗")  # uncovered tasks first
 
 
@@ -94,7 +96,7 @@ def test_coverage_html_and_json(cli, tmp_path):
     out = tmp_path / "cov.html"
     assert cli("coverage", SD21, ZC20, "-o", out).exit_code == 0
     html = out.read_text(encoding="utf-8")
-    assert 'id="tasks"' in html and "MISSING" in html and "<th data-col" in html
+    assert 'id="tasks"' in html and 'data-status="missing"' in html and "<th data-col" in html
     data = json.loads(cli("coverage", SD21, ZC20, "--format", "json").stdout)
     # 淄川 2020 is not SD2021's child, but both are 政务公开 plans: about half of SD2021's tasks have a
     # related (adapted, never copied) task in 淄川 (政府开放日…公众参与, 依申请公开, 培训组织…)
@@ -146,3 +148,30 @@ def test_report_in_headless_chromium(report_file, tmp_path):
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+
+
+def test_json_meta_cites_inputs_and_thresholds(cli, monkeypatch):
+    import hashlib
+
+    data = json.loads(cli("compare", SD17, LC17, "--format", "json").stdout)
+    meta = data["meta"]
+    assert meta["version"] == policydiff.__version__
+    assert meta["command"] == f"policydiff compare --format json {SD17.name} {LC17.name}"
+    assert [(i["role"], i["name"], i["sha256"]) for i in meta["inputs"]] == [
+        ("parent", SD17.name, hashlib.sha256(SD17.read_bytes()).hexdigest()),
+        ("child", LC17.name, hashlib.sha256(LC17.read_bytes()).hexdigest())]
+    assert meta["inputs"][0]["date"] == "2017-05-04"  # 山东 2017 is signed 2017年5月4日
+    assert meta["thresholds"] == dataclasses.asdict(policydiff.Thresholds())
+    assert "date" not in meta  # no clock: same inputs, same bytes
+    item = json.loads(cli("compare", SD17, LC17, "--format", "json", "--granularity", "item").stdout)
+    assert item["meta"]["command"].endswith("--granularity item")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dated = json.loads(cli("compare", SD17, LC17, "--format", "json").stdout)
+    assert dated["meta"]["date"] == "2023-11-14"
+    html = render_diff_report(policydiff.compare(SD17, LC17))
+    assert '<dd id="cite-date">2023-11-14</dd>' in html
+
+
+def test_text_summary_names_sentence_coverage(cli):
+    last = cli("compare", SD17, LC17).stdout.strip().splitlines()[-1]
+    assert "句子覆盖率 sentence coverage" in last and " coverage " not in last.replace("sentence coverage ", "")
