@@ -80,7 +80,8 @@ SCHEMA: tuple[Table, ...] = (
     Table("documents", "文档", "the plans of the corpus, with their front matter", _cols(
         DOC_ID,
         ("path", str, "路径（相对清单所在目录）", "path, relative to the manifest's folder (as in the JSON)"),
-        ("file", str, "本次运行读取的文件", "the file this run read (absolute path)"),
+        ("file", str, "本次运行读取的文件（非绝对路径时相对 meta.root）",
+         "the file as this run named it (relative to meta.root unless absolute)"),
         ("position", int, "在清单中的顺序", "order in the manifest"),
         ("sha256", str, "文件内容哈希", "sha256 of the file's bytes"),
         ("title", str, "标题", "title"), ("doc_number", str, "文号", "document number (文号)"),
@@ -707,13 +708,14 @@ def children_of(path: str, parent: str) -> tuple[str, ...]:
     """The files found to inherit ``parent`` (the file, or its path as in the JSON), in manifest order."""
     _open_existing(path)
     with _connect(path, readonly=True) as conn:
-        rows = conn.execute("select id from documents where file = ? or path = ?",
-                            (os.path.abspath(parent), parent)).fetchall()
+        root = dict(conn.execute("select key, value from meta")).get("root", "")
+        rows = [r for r in conn.execute("select id, file, path from documents")
+                if r[2] == parent or os.path.abspath(os.path.join(root, r[1])) == os.path.abspath(parent)][:1]
         if not rows:
             raise DatabaseError(f"{path}: {parent} is not one of its documents")
         kids = conn.execute("select c.file from edges e join documents c on c.id = e.child_id "
                             "where e.parent_id = ? and e.kind = 'inherits' order by c.position", (rows[0][0],))
-        found = tuple(r[0] for r in kids)
+        found = tuple(os.path.normpath(os.path.join(root, r[0])) for r in kids)
     if not found:
         raise DatabaseError(f"{path}: no document inherits {parent}")
     return found
