@@ -403,6 +403,7 @@ def _corpus_db(db_path: str, files: tuple[str, ...], manifest: str | None, jobs:
         for src in inputs:
             if os.path.exists(src) and os.path.samefile(src, db_path):
                 raise PolicydiffError(f"{db_path}: refusing to overwrite an input file")
+        inputs = (*inputs, db_path)  # -o never replaces the database either
         db.save(db_path, c, root, " ".join(["policydiff", *sys.argv[1:]]), cache)
     note(f"{db_path}: {len(c.results)} comparisons, {cache.misses} computed, {cache.hits} reused")
     if fmt == "json":

@@ -281,6 +281,7 @@ def locked(path: str) -> Iterator[bool]:
     existed = check(path)
     created = not os.path.exists(path)
     try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         raise DatabaseError(f"{path}: cannot be opened for writing ({exc.strerror})") from None
