@@ -272,13 +272,14 @@ def check(path: str) -> bool:
 
 @contextmanager
 def locked(path: str) -> Iterator[bool]:
-    """Hold an exclusive lock on ``path`` for a whole run; yields whether the file existed.
+    """Hold an exclusive lock on ``path`` for a whole run; yields whether it holds results already.
 
     The lock is ``flock`` on the database file itself (SQLite's own locks are fcntl locks, which
     do not conflict): a second run on the same file fails at once instead of computing for hours
     and then waiting. A file this run created and never wrote is removed again.
     """
-    existed = check(path)
+    if os.path.isdir(path) or (os.path.islink(path) and not os.path.exists(path)):
+        check(path)  # the error for a folder or a broken link
     created = not os.path.exists(path)
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -293,7 +294,8 @@ def locked(path: str) -> Iterator[bool]:
                 raise DatabaseError(f"{path}: another policydiff run is writing this database; "
                                     "wait for it to finish or give another --db") from None
             raise DatabaseError(f"{path}: cannot be locked ({exc.strerror})") from None
-        yield existed
+        # checked under the lock: never while another run is committing
+        yield check(path)
     finally:
         os.close(fd)
         if created and os.path.exists(path) and os.path.getsize(path) == 0:
