@@ -505,3 +505,18 @@ def test_open_db_refuses_what_is_not_a_results_database(tmp_path):
     with pytest.raises(db.DatabaseError, match="not a SQLite database"):
         open_db(tmp_path / "x.db")
 
+
+
+def test_a_cache_folder_still_serves_a_run_into_a_new_database(tmp_path, cli):
+    names = _copy_samples(tmp_path, [SD17, LC17, ZC20])
+    m = _manifest(tmp_path, [(n, "", "") for n in names])
+    cache = tmp_path / "cache"
+    first = cli("corpus", "-m", m, "--jobs", "1", "--cache", cache, "-f", "json")
+    assert first.exit_code == 0 and any(cache.iterdir())
+    stored = cli("corpus", "-m", m, "--jobs", "1", "--cache", cache, "--db", tmp_path / "r.db", "-f", "json")
+    assert stored.exit_code == 0, stored.stderr
+    assert " 0 computed" in stored.stderr and stored.stdout == first.stdout
+    # -o never replaces the database
+    res = cli("corpus", "-m", m, "--jobs", "1", "--db", tmp_path / "r.db", "-o", tmp_path / "r.db")
+    assert res.exit_code == 2 and "refusing to overwrite an input file" in res.stderr
+    assert db.check(str(tmp_path / "r.db"))
