@@ -56,6 +56,7 @@ def main() -> int:
     size1 = os.path.getsize(path)
     print(f"first run: {len(first.entries)} files, {took1:.1f} s (writing the database {write1:.1f} s), "
           f"pairs compared {len(first.results)}, computed {cache1.misses}; database {size1 / 2**20:.1f} MB")
+    del first  # the second run's memory is its own
     corpus, cache, took, write = run(files, path, args.jobs)
     size = os.path.getsize(path)
     involve = sum(1 for p, c in cache.computed if p in added or c in added)

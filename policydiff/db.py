@@ -454,42 +454,55 @@ def save(path: str, corpus: Corpus, root: str, command: str, cache: ResultsCache
 
 
 def _save_documents(conn, db, corpus, rel, doc_id, digest) -> int:
-    """Upsert documents; rewrite the items and clauses of those whose content changed."""
+    """Upsert documents; rewrite the items and clauses of those whose content changed.
+
+    Rows are generated as they are inserted: at corpus scale (300,000 clauses) a list of them
+    would double the run's memory.
+    """
     have = {r[0]: r[1] for r in conn.execute("select id, sha256 from documents")}
     keep = set(doc_id.values())
     gone = [i for i in have if i not in keep]
     for i in gone:
         _delete_document_rows(conn, i)
         conn.execute("delete from documents where id = ?", (i,))
-    rows, items, clauses, n = [], [], [], len(gone)
-    for pos, e in enumerate(corpus.entries):
-        doc = corpus.docs[e.path]
-        did, path, sha = doc_id[e.path], rel(e.path), digest(e.path)
-        rows.append({"id": did, "path": path, "file": e.path, "position": pos, "sha256": sha,
-                     "title": doc.title, "doc_number": e.doc_number, "issuer": doc.issuer, "date": doc.date,
-                     "level": e.level, "region": e.region, "year": e.year, "first_year": doc.first_year,
-                     "encoding": doc.encoding, "n_items": len(doc.items), "n_clauses": len(doc.sentences),
-                     "versions": _json([rel(v) for v in corpus.lineage.versions.get(e.path, ())])})
-        if have.get(did) == sha:
-            continue
-        n += 1
-        if did in have:
-            _delete_document_rows(conn, did)
-        for k, it in enumerate(doc.items):
-            items.append({"id": row_id(path, "item", it.id), "document_id": did, "item_id": it.id, "path": it.path,
-                          "number": it.number, "title": it.title, "body": it.body, "depth": it.level,
-                          "parent_item": it.parent_id, "kind": it.kind, "start": it.span.start, "end": it.span.end,
-                          "position": k})
-        for k, s in enumerate(doc.sentences):
-            clauses.append({"id": row_id(path, "clause", s.id), "document_id": did,
-                            "item_ref": row_id(path, "item", s.item_id), "sid": s.id, "position": k,
-                            "item": doc.item(s.item_id).path, "text": s.text, "masked": s.masked, "note": s.note,
-                            "responsible": _json(list(s.responsible)), "lead": _json(list(s.lead)),
-                            "support": _json(list(s.support)), "start": s.span.start, "end": s.span.end})
-    db["documents"].upsert_all(rows, pk="id")
-    db["items"].insert_all(items, pk="id", batch_size=2000)
-    db["clauses"].insert_all(clauses, pk="id", batch_size=2000)
-    return n
+    changed = [e for e in corpus.entries if have.get(doc_id[e.path]) != digest(e.path)]
+    for e in changed:
+        if doc_id[e.path] in have:
+            _delete_document_rows(conn, doc_id[e.path])
+
+    def documents():
+        for pos, e in enumerate(corpus.entries):
+            doc = corpus.docs[e.path]
+            yield {"id": doc_id[e.path], "path": rel(e.path), "file": e.path, "position": pos,
+                   "sha256": digest(e.path), "title": doc.title, "doc_number": e.doc_number, "issuer": doc.issuer,
+                   "date": doc.date, "level": e.level, "region": e.region, "year": e.year,
+                   "first_year": doc.first_year, "encoding": doc.encoding, "n_items": len(doc.items),
+                   "n_clauses": len(doc.sentences),
+                   "versions": _json([rel(v) for v in corpus.lineage.versions.get(e.path, ())])}
+
+    def items():
+        for e in changed:
+            doc, did, path = corpus.docs[e.path], doc_id[e.path], rel(e.path)
+            for k, it in enumerate(doc.items):
+                yield {"id": row_id(path, "item", it.id), "document_id": did, "item_id": it.id, "path": it.path,
+                       "number": it.number, "title": it.title, "body": it.body, "depth": it.level,
+                       "parent_item": it.parent_id, "kind": it.kind, "start": it.span.start, "end": it.span.end,
+                       "position": k}
+
+    def clauses():
+        for e in changed:
+            doc, did, path = corpus.docs[e.path], doc_id[e.path], rel(e.path)
+            for k, s in enumerate(doc.sentences):
+                yield {"id": row_id(path, "clause", s.id), "document_id": did,
+                       "item_ref": row_id(path, "item", s.item_id), "sid": s.id, "position": k,
+                       "item": doc.item(s.item_id).path, "text": s.text, "masked": s.masked, "note": s.note,
+                       "responsible": _json(list(s.responsible)), "lead": _json(list(s.lead)),
+                       "support": _json(list(s.support)), "start": s.span.start, "end": s.span.end}
+
+    db["documents"].upsert_all(documents(), pk="id")
+    db["items"].insert_all(items(), pk="id", batch_size=2000)
+    db["clauses"].insert_all(clauses(), pk="id", batch_size=2000)
+    return len(gone) + len(changed)
 
 
 def _delete_document_rows(conn, did: int) -> None:
@@ -516,32 +529,38 @@ def _save_comparisons(conn, db, corpus, rel, doc_id, digest, key, task_coverage)
     want = {}
     for (p, c), r in corpus.results.items():
         want[row_id(rel(p), "→", rel(c))] = (p, c, r)
-    stale = [cid for cid, v in have.items() if cid not in want or v != (digest(want[cid][0]), digest(want[cid][1]),
-                                                                         key)]
-    for cid in stale:
+    stale = {cid for cid, v in have.items() if cid not in want or v != (digest(want[cid][0]), digest(want[cid][1]),
+                                                                         key)}
+    for cid in sorted(stale):
         conn.execute("delete from pairs where comparison_id = ?", (cid,))
         conn.execute("delete from comparisons where id = ?", (cid,))
-    rows, pairs = [], []
-    for cid, (p, c, r) in sorted(want.items()):
-        if cid in have and cid not in stale:
-            continue
-        prel, crel = rel(p), rel(c)
-        rows.append({"id": cid, "parent_id": doc_id[p], "child_id": doc_id[c], "parent_sha": digest(p),
-                     "child_sha": digest(c), "policydiff_version": __version__, "settings_key": key,
-                     **{k: r.summary.get(k) for k in COUNTS}, "coverage": r.summary.get("coverage"),
-                     "derived": r.derived, "covers": task_coverage(corpus.docs[p], r),
-                     "summary": _json(r.summary), "report": _report_name(p, c)})
-        evidence = r.evidence or (("", 0.0, 0.0, 0.0, "none", ()),) * len(r.pairs)
-        for k, ((relation, moved, score, psid, csid), ev) in enumerate(zip(r.pairs, evidence, strict=True)):
-            pairs.append({"comparison_id": cid, "position": k, "relation": relation, "moved": int(bool(moved)),
-                          "score": score, "parent_clause": row_id(prel, "clause", psid) if psid else None,
-                          "child_clause": row_id(crel, "clause", csid) if csid else None,
-                          "parent_sid": psid, "child_sid": csid, "matched_by": ev[0], "runner_up": ev[1],
-                          "margin": ev[2], "content": ev[3], "note_change": ev[4],
-                          "masked": _json([list(m) for m in ev[5]])})
-    db["comparisons"].insert_all(rows, pk="id", batch_size=1000)
-    db["pairs"].insert_all(pairs, pk=("comparison_id", "position"), batch_size=5000)
-    return len(rows) + len(stale)
+    todo = [cid for cid in sorted(want) if cid not in have or cid in stale]
+
+    def comparisons():
+        for cid in todo:
+            p, c, r = want[cid]
+            yield {"id": cid, "parent_id": doc_id[p], "child_id": doc_id[c], "parent_sha": digest(p),
+                   "child_sha": digest(c), "policydiff_version": __version__, "settings_key": key,
+                   **{k: r.summary.get(k) for k in COUNTS}, "coverage": r.summary.get("coverage"),
+                   "derived": r.derived, "covers": task_coverage(corpus.docs[p], r),
+                   "summary": _json(r.summary), "report": _report_name(p, c)}
+
+    def pairs():
+        for cid in todo:
+            p, c, r = want[cid]
+            prel, crel = rel(p), rel(c)
+            evidence = r.evidence or (("", 0.0, 0.0, 0.0, "none", ()),) * len(r.pairs)
+            for k, ((relation, moved, score, psid, csid), ev) in enumerate(zip(r.pairs, evidence, strict=True)):
+                yield {"comparison_id": cid, "position": k, "relation": relation, "moved": int(bool(moved)),
+                       "score": score, "parent_clause": row_id(prel, "clause", psid) if psid else None,
+                       "child_clause": row_id(crel, "clause", csid) if csid else None,
+                       "parent_sid": psid, "child_sid": csid, "matched_by": ev[0], "runner_up": ev[1],
+                       "margin": ev[2], "content": ev[3], "note_change": ev[4],
+                       "masked": _json([list(m) for m in ev[5]])}
+
+    db["comparisons"].insert_all(comparisons(), pk="id", batch_size=1000)
+    db["pairs"].insert_all(pairs(), pk=("comparison_id", "position"), batch_size=5000)
+    return len(todo) + len(stale)
 
 
 def _save_small(conn, db, corpus, rel, doc_id) -> None:
