@@ -888,6 +888,7 @@ def open_db(path: str | os.PathLike[str]) -> Results:
 # --- browsing with Datasette ----------------------------------------------------------------------
 
 HOST = "127.0.0.1"  # local only: the server is never reachable from another machine
+SQL_TIME_LIMIT_MS = 30_000
 
 
 def metadata(path: str) -> dict[str, Any]:
@@ -939,7 +940,8 @@ def datasette_app(path: str, reports: str | None = None):
         plugin.render_cell = hookimpl(specname="render_cell")(_render_report_cell)  # type: ignore[attr-defined]
         pm.register(plugin, name="policydiff_report_links")
         _registered = True
-    ds = Datasette(immutables=[path], metadata=metadata(path),
+    # a lineage or a count of dropped tasks over a million pairs takes seconds, not Datasette's default 1 s
+    ds = Datasette(immutables=[path], metadata=metadata(path), settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS},
                    static_mounts=[("reports", os.path.abspath(reports))] if reports else None)
     ds._policydiff_reports = os.path.abspath(reports) if reports else None
     return ds
