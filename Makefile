@@ -33,7 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python scripts/outline_corpus.py
 	$(BIN)/python -m pytest -q -m slow tests/test_real_outline.py
 
-# discovery + comparisons over the 2,461 laws of ../shared/corpus/laws (about 8 minutes on 2 cores)
+# discovery + comparisons over the 2,461 laws of ../shared/corpus/laws, twice into a results database
+# (the second run with 10 plans added; about 15 minutes on 2 cores)
 bench-laws: $(STAMP)
 	$(BIN)/python benchmarks/laws_bench.py --jobs 2
 

@@ -1,36 +1,71 @@
-"""Discovery + comparisons over all of ../shared/corpus/laws/ (2,461 files, no truth).
+"""Discovery + comparisons over all of ../shared/corpus/laws/ (2,461 files, no truth), into a results database.
 
-Prints time, peak memory, pairs compared, parents found by source, and how many local
-regulations got a parent whose title their 第一条 cites (the cited-parent agreement).
-Usage: python benchmarks/laws_bench.py [--jobs 2] [--limit N]
+Two runs on one SQLite database (policydiff corpus --db): the first on every file but 10 held
+out, the second on all of them, which must compute only the comparisons involving the 10 added
+plans. Prints, per run, time, pairs compared and computed, and the database's size; for the full
+corpus, parents found by source and how many local regulations got a parent whose title their
+第一条 cites (the cited-parent agreement); peak memory.
+Usage: python benchmarks/laws_bench.py [--jobs 2] [--limit N] [--db PATH] [--added 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from policydiff import citations
+from policydiff import citations, db
 from policydiff.corpus import Corpus
 
 LAWS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "laws"
+
+
+def run(files: list[str], path: str, jobs: int) -> tuple[Corpus, db.ResultsCache, float, float]:
+    """One ``corpus --db`` run: (corpus, cache, seconds in all, seconds writing the database)."""
+    t0 = time.perf_counter()
+    with db.locked(path):
+        cache = db.ResultsCache(path)
+        corpus = Corpus.from_files(files, jobs=jobs, cache=cache)
+        t1 = time.perf_counter()
+        db.save(path, corpus, str(LAWS), "laws_bench", cache)
+    t2 = time.perf_counter()
+    return corpus, cache, t2 - t0, t2 - t1
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--db", default="", help="database file (default: a temporary one, removed at the end)")
+    ap.add_argument("--added", type=int, default=10, help="plans held out of the first run and added in the second")
     args = ap.parse_args()
     files = sorted(str(p) for p in LAWS.rglob("*.md"))
     if args.limit:
         files = files[:: max(1, len(files) // args.limit)][: args.limit]
-    t0 = time.perf_counter()
-    corpus = Corpus.from_files(files, jobs=args.jobs)
-    took = time.perf_counter() - t0
+    added = set(files[len(files) // (2 * args.added) :: max(1, len(files) // args.added)][: args.added])
+    tmp = tempfile.TemporaryDirectory() if not args.db else None
+    path = args.db or os.path.join(tmp.name, "laws.db")
+    if args.db and os.path.exists(path):
+        os.unlink(path)  # the first run starts from an empty database
+    first, cache1, took1, write1 = run([f for f in files if f not in added], path, args.jobs)
+    size1 = os.path.getsize(path)
+    print(f"first run: {len(first.entries)} files, {took1:.1f} s (writing the database {write1:.1f} s), "
+          f"pairs compared {len(first.results)}, computed {cache1.misses}; database {size1 / 2**20:.1f} MB")
+    del first  # the second run's memory is its own
+    corpus, cache, took, write = run(files, path, args.jobs)
+    size = os.path.getsize(path)
+    involve = sum(1 for p, c in cache.computed if p in added or c in added)
+    print(f"second run (+{len(added)} plans): {len(corpus.entries)} files, {took:.1f} s (writing {write:.1f} s), "
+          f"pairs compared {len(corpus.results)}, reused {cache.hits}, computed {cache.misses} "
+          f"(involving an added plan: {involve}); database {size / 2**20:.1f} MB")
+    if involve != cache.misses:
+        print("  ERROR: the second run recomputed pairs of plans that did not change", file=sys.stderr)
+        return 1
     sources = Counter(d.source for d in corpus.discoveries.values())
     local = agree = cited_any = 0
     for e in corpus.entries:
@@ -44,10 +79,15 @@ def main() -> int:
                     agree += 1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{len(files)} files, {took:.1f} s, peak RSS {peak:.0f} MB (largest worker {child_peak:.0f} MB), "
-          f"pairs compared {len(corpus.results)}")
+    print(f"  peak RSS {peak:.0f} MB (largest worker {child_peak:.0f} MB)")
     print("  decisions:", ", ".join(f"{k} {v}" for k, v in sources.most_common()))
     print(f"  local regulations {local}; with a 根据《…》 basis {cited_any}; parent is one they cite {agree}")
+    conn = db.sqlite3.connect(path)
+    counts = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in db.TABLES if t != "meta"}
+    conn.close()
+    print("  rows:", ", ".join(f"{t} {n}" for t, n in counts.items()))
+    if tmp is not None:
+        tmp.cleanup()
     return 0
 
 

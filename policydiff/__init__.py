@@ -19,7 +19,7 @@ from .model import Comparison, Document, Item, Pair, Sentence
 
 __version__ = "0.1.0"
 __all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
-           "PolicydiffError", "Thresholds", "siblings", "depth", "suspects", "__version__"]
+           "PolicydiffError", "Thresholds", "siblings", "depth", "suspects", "open_db", "__version__"]
 
 
 def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
@@ -59,6 +59,10 @@ def __getattr__(name: str):
         from .align import Thresholds
 
         return Thresholds
+    if name == "open_db":  # sqlite-utils and pandas only for those who read a results database
+        from .db import open_db
+
+        return open_db
     raise AttributeError(name)
 
 

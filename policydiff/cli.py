@@ -277,17 +277,27 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
 
 @main.command(context_settings=CONTEXT)
 @plan_argument("parent")
-@click.argument("children", nargs=-1, required=True, type=_path())
+@click.argument("children", nargs=-1, type=_path())
 @output_options(("text", "csv", "xlsx", "html", "json"))
 @click.option("--reports", default="", help="With an HTML output: write each child's diff report into this "
               "folder (relative to the HTML) and link the matrix cells to them.")
+@click.option("--db", "db_path", type=_path(), default=None,
+              help="Take the CHILDREN from this results database: the plans found to inherit PARENT.")
 def siblings(parent: str, children: tuple[str, ...], fmt: str, output: str | None, encoding: str | None,
-             reports: str) -> None:
+             reports: str, db_path: str | None) -> None:
     """Compare PARENT with several CHILDREN: a task × child matrix, per-task and per-child figures."""
     from . import compare, load
     from .report import siblings as render
     from .siblings import siblings as build
 
+    if db_path is not None:
+        from .db import children_of
+
+        if children:
+            raise click.UsageError("give CHILDREN or --db, not both")
+        children = children_of(db_path, parent)
+    elif not children:
+        raise click.UsageError("Missing argument 'CHILDREN...' (or give --db)")
     if "-" in (parent, *children):
         raise PolicydiffError("-: standard input cannot be used with siblings")
     p = load(parent, encoding=encoding)
@@ -337,7 +347,7 @@ def corpus_options(fn: Callable) -> Callable:
 
 
 def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, scheduler: str, address: str | None,
-            cache_dir: str | None, progress: bool | None, allow_outside: bool = False):
+            cache_dir: str | None, progress: bool | None, allow_outside: bool = False, cache: Any = None):
     from .corpus import Corpus
 
     if scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -347,7 +357,8 @@ def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, sche
     if scheduler == "dask" and not address:
         raise click.UsageError("--scheduler dask needs --address tcp://HOST:PORT")
     show = progress if progress is not None else sys.stderr.isatty()
-    kw = {"jobs": jobs, "scheduler": scheduler, "address": address, "cache_dir": cache_dir, "progress": show}
+    kw = {"jobs": jobs, "scheduler": scheduler, "address": address, "cache_dir": cache_dir, "progress": show,
+          "cache": cache}
     if manifest and files:
         raise click.UsageError("give plan FILES or --manifest, not both")
     if manifest:
@@ -361,12 +372,20 @@ def _corpus(manifest: str | None, files: tuple[str, ...], jobs: int | None, sche
 @click.argument("files", nargs=-1, type=_path())
 @corpus_options
 @output_options(("text", "json", "csv"), encoding=False)
+@click.option("--db", "db_path", type=_path(), default=None,
+              help="Write the results into this SQLite database (incremental: a rerun computes only what changed); "
+                   "the JSON/CSV/text output is then read from it.")
 def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
-           cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str, output: str | None) -> None:
+           cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str, output: str | None,
+           db_path: str | None) -> None:
     """Compare many plans: discover each plan's parent and summarise every inheritance."""
+    root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
+    if db_path is not None:
+        _corpus_db(db_path, files, manifest, jobs, scheduler, address, cache_dir, allow_outside, progress, fmt,
+                   output, root)
+        return
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
     inputs = _inputs(c, manifest)
-    root = os.path.dirname(os.path.abspath(manifest)) if manifest else os.getcwd()
     if fmt == "json":
         emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output, inputs)
     elif fmt == "csv":
@@ -377,6 +396,40 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
         from .report.text import discovery_lines
 
         emit("\n".join(discovery_lines(c.to_dict(root)["plans"])) + "\n", output, inputs)
+
+
+def _corpus_db(db_path: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
+               address: str | None, cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str,
+               output: str | None, root: str) -> None:
+    """corpus --db: compute what the database lacks, write it in one transaction, print from the database."""
+    from . import db
+    from .corpus import Cache
+    from .errors import note
+
+    if not db_path:
+        raise PolicydiffError("--db: empty file name; give a database file, e.g. results.db")
+    with db.locked(db_path):
+        cache = db.ResultsCache(db_path, Cache(cache_dir))
+        if cache.stale:
+            note(f"{db_path}: holds results of another policydiff version or other thresholds; recomputing all")
+        c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside, cache=cache)
+        inputs = _inputs(c, manifest)
+        for src in inputs:
+            if os.path.exists(src) and os.path.samefile(src, db_path):
+                raise PolicydiffError(f"{db_path}: refusing to overwrite an input file")
+        inputs = (*inputs, db_path)  # -o never replaces the database either
+        db.save(db_path, c, root, " ".join(["policydiff", *sys.argv[1:]]), cache)
+    note(f"{db_path}: {len(c.results)} comparisons, {cache.misses} computed, {cache.hits} reused")
+    if fmt == "json":
+        emit(json.dumps(db.corpus_dict(db_path), ensure_ascii=False, indent=2) + "\n", output, inputs)
+    elif fmt == "csv":
+        from .output import frame_csv
+
+        emit(frame_csv(db.corpus_frame(db_path)), output, inputs)
+    else:
+        from .report.text import discovery_lines
+
+        emit("\n".join(discovery_lines(db.corpus_dict(db_path)["plans"])) + "\n", output, inputs)
 
 
 @main.command(context_settings=CONTEXT)
@@ -420,15 +473,26 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
 @click.argument("files", nargs=-1, type=_path())
 @corpus_options
 @output_options(("text", "json"), encoding=False)
+@click.option("--db", "db_path", type=_path(), default=None,
+              help="Read the corpus from this results database (policydiff corpus --db) instead of comparing.")
 def trace(query: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
           address: str | None, cache_dir: str | None, allow_outside: bool, progress: bool | None, fmt: str,
-          output: str | None) -> None:
+          output: str | None, db_path: str | None) -> None:
     """A clause's lineage across levels. QUERY: clause text, FILE#s12, or an item path (1.2.3)."""
+    from .graph import trace as trace_corpus
     from .graph import trace_text
 
-    c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
-    result = c.trace(query)
-    inputs = _inputs(c, manifest)
+    if db_path is not None:
+        from . import db
+
+        if files or manifest:
+            raise click.UsageError("give --db or plan FILES / --manifest, not both")
+        result = trace_corpus(db.stored_corpus(db_path), query)
+        inputs: tuple[str, ...] = (db_path,)
+    else:
+        c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
+        result = c.trace(query)
+        inputs = _inputs(c, manifest)
     if fmt == "json":
         emit(json.dumps(result, ensure_ascii=False, indent=2) + "\n", output, inputs)
     else:
@@ -488,6 +552,19 @@ def suspects(old: str, new: str, children: tuple[str, ...], fmt: str, output: st
     else:
         data = "\n".join(render.suspects_text(found)) + "\n"
     emit(data, output, (old, new, *children))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("database", type=_path())
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
+              help="Port on 127.0.0.1 (the server is never reachable from another machine).")
+@click.option("--reports", type=_path(), default=None,
+              help="Folder of HTML diff reports (policydiff graph --reports) that report cells link to.")
+def serve(database: str, port: int, reports: str | None) -> None:
+    """Browse a results DATABASE (policydiff corpus --db) in Datasette, read-only, on 127.0.0.1."""
+    from .db import serve as run
+
+    run(database, port, reports)
 
 
 def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,

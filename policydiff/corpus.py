@@ -61,10 +61,13 @@ class PairResult:
     summary: dict[str, Any]
     pairs: tuple[tuple[Any, ...], ...]  # (relation, moved, score, parent_sid, child_sid)
     derived: float  # share of child clauses with a counterpart in the parent
+    # per pair, the aligner's evidence: (matched_by, runner_up, margin, content, note, masked words)
+    evidence: tuple[tuple[Any, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"parent": self.parent, "child": self.child, "summary": self.summary,
-                "derived": self.derived, "pairs": [list(p) for p in self.pairs]}
+                "derived": self.derived, "pairs": [list(p) for p in self.pairs],
+                "evidence": [[*e[:5], [list(m) for m in e[5]]] for e in self.evidence]}
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,9 @@ def compare_paths(parent: str, child: str) -> PairResult:
             w = 1.0 if p.relation in ("copied", "localized") else 0.8 * p.score
             best[p.child.id] = max(best.get(p.child.id, 0.0), w)
     derived = round(sum(best.values()) / len(cmp.child.sentences), 4) if cmp.child.sentences else 0.0
-    return PairResult(parent, child, dict(cmp.summary), pairs, derived)
+    evidence = tuple((e.matched_by, round(e.runner_up, 4), round(e.margin, 4), round(e.content, 4), e.note,
+                      tuple(tuple(m) for m in e.masked)) for e in (p.evidence for p in cmp.pairs))
+    return PairResult(parent, child, dict(cmp.summary), pairs, derived, evidence)
 
 
 def _digest(path: str) -> str:
@@ -366,9 +371,15 @@ class Cache:
         try:
             with open(f, encoding="utf-8") as fh:
                 d = json.load(fh)
+            evidence = tuple((*e[:5], tuple(tuple(m) for m in e[5])) for e in d.get("evidence", ()))
             hit = PairResult(parent, child, dict(d["summary"]), tuple(tuple(p) for p in d["pairs"]),
-                             float(d["derived"]))
+                             float(d["derived"]), evidence)
             if not all(len(p) == 5 for p in hit.pairs) or "coverage" not in hit.summary:
+                raise ValueError("wrong schema")
+            if "evidence" not in d:
+                self.misses += 1  # written before pairs carried their evidence: recomputed, not broken
+                return None
+            if len(evidence) != len(hit.pairs):
                 raise ValueError("wrong schema")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             self._warn(f"{self.folder}: ignoring a broken cache entry ({exc.__class__.__name__}); "
@@ -624,12 +635,17 @@ class Corpus:
     @classmethod
     def build(cls, entries: list[Entry], jobs: int | None = None, scheduler: str = "local",
               address: str | None = None, cache_dir: str | None = None, progress: bool = False,
-              discover: bool = True, on_stage: Callable[[str], None] | None = None) -> Corpus:
-        """Load, discover parents, compare, and build the graph."""
+              discover: bool = True, on_stage: Callable[[str], None] | None = None,
+              cache: Cache | None = None) -> Corpus:
+        """Load, discover parents, compare, and build the graph.
+
+        ``cache`` (e.g. a results database's, see :mod:`policydiff.db`) replaces the folder cache
+        of ``cache_dir``.
+        """
         from .graph import build_graph
 
         jobs = jobs or os.cpu_count() or 1
-        cache = Cache(cache_dir)  # checked before the work, not after it
+        cache = cache if cache is not None else Cache(cache_dir)  # checked before the work, not after it
         if len({e.path for e in entries}) < len(entries):  # entries not from read_manifest/from_files
             seen: set[str] = set()
             entries = [e for e in entries if not (e.path in seen or seen.add(e.path))]  # the first one wins
