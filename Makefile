@@ -26,6 +26,7 @@ BENCH_SIZES ?= 100 300 1000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compare_bench.py
 	$(BIN)/python benchmarks/process_bench.py
+	$(BIN)/python benchmarks/scale_bench.py
 	$(BIN)/python benchmarks/gold_bench.py
 	$(BIN)/python benchmarks/lineage_bench.py
 	$(BIN)/python benchmarks/siblings_bench.py

@@ -28,9 +28,35 @@ DIFFLIB = ("import difflib, sys; a = open(sys.argv[1], encoding='utf-8').read();
            "print(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())")
 
 
+# one cold process, timed stage by stage (what the process above spends its time on)
+BREAKDOWN = """
+import time, sys
+t0 = time.perf_counter()
+import json
+import policydiff
+from policydiff import cli  # noqa: F401  (what the command imports before it starts)
+from policydiff.align import align
+from policydiff.classify import classify
+t1 = time.perf_counter()
+p, c = policydiff.load(sys.argv[1]), policydiff.load(sys.argv[2])
+t2 = time.perf_counter()
+align(p, c)
+t3 = time.perf_counter()
+cmp = classify(p, c)  # aligns again, then labels: the label cost is the difference
+t4 = time.perf_counter()
+out = json.dumps(cmp.to_dict(), ensure_ascii=False, indent=2)
+t5 = time.perf_counter()
+print(f"start-up {t1 - t0:.3f} load {t2 - t1:.3f} align {t3 - t2:.3f} classify {(t4 - t3) - (t3 - t2):.3f} "
+      f"output {t5 - t4:.3f}")
+"""
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    # run from the tree itself: `python -m` puts the working directory first on sys.path, so a
+    # baseline run from this checkout would silently import this checkout's code
+    subprocess.run(cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
     return time.perf_counter() - t
 
 
@@ -60,6 +86,12 @@ def main() -> int:
         for k, ts in times.items():
             med = statistics.median(ts)
             print(f"  {k:<28} median {med:6.2f} s   ratio to difflib {med / base:5.2f}")
+        stages = [subprocess.run([sys.executable, "-c", BREAKDOWN, str(p), str(c)], env=env, cwd=ROOT, check=True,
+                                 capture_output=True, text=True).stdout.split() for _ in range(args.repeat)]
+        names = stages[0][::2]
+        medians = [statistics.median(float(s[2 * k + 1]) for s in stages) for k in range(len(names))]
+        parts = "  ".join(f"{n} {m:.3f}" for n, m in zip(names, medians, strict=True))
+        print(f"  one cold process, medians (s): {parts}")
     return 0
 
 

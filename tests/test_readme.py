@@ -18,9 +18,16 @@ README = ROOT / "README.md"
 
 
 def tour_commands() -> list[str]:
-    """The ``policydiff`` command lines of the README's shell blocks, as written (comments cut)."""
+    """The ``policydiff`` command lines of the tour's shell blocks, as written (comments cut).
+
+    The tour is the README's "A tour of the CLI" section; later sections show commands on the
+    corpus beside the checkout, with shell variables and line continuations.
+    """
     lines, inside = [], False
-    for line in README.read_text(encoding="utf-8").splitlines():
+    text = README.read_text(encoding="utf-8")
+    tour = text[text.index("## A tour of the CLI"):]
+    tour = tour[: tour.index("\n## ", 1)]
+    for line in tour.splitlines():
         if line.startswith("```"):
             inside = line.strip() == "```sh"
             continue
