@@ -385,17 +385,21 @@ def corpus(files: tuple[str, ...], manifest: str | None, jobs: int | None, sched
                    output, root)
         return
     c = _corpus(manifest, files, jobs, scheduler, address, cache_dir, progress, allow_outside)
-    inputs = _inputs(c, manifest)
+    _emit_corpus(lambda: c.to_dict(root), lambda: c.to_frame(root), fmt, output, _inputs(c, manifest))
+
+
+def _emit_corpus(as_dict: Any, as_frame: Any, fmt: str, output: str | None, inputs: tuple[str, ...]) -> None:
+    """corpus output in ``fmt``, from a run or from the database (the same dict and frame either way)."""
     if fmt == "json":
-        emit(json.dumps(c.to_dict(root), ensure_ascii=False, indent=2) + "\n", output, inputs)
+        emit(json.dumps(as_dict(), ensure_ascii=False, indent=2) + "\n", output, inputs)
     elif fmt == "csv":
         from .output import frame_csv
 
-        emit(frame_csv(c.to_frame(root)), output, inputs)
+        emit(frame_csv(as_frame()), output, inputs)
     else:
         from .report.text import discovery_lines
 
-        emit("\n".join(discovery_lines(c.to_dict(root)["plans"])) + "\n", output, inputs)
+        emit("\n".join(discovery_lines(as_dict()["plans"])) + "\n", output, inputs)
 
 
 def _corpus_db(db_path: str, files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str,
@@ -420,16 +424,7 @@ def _corpus_db(db_path: str, files: tuple[str, ...], manifest: str | None, jobs:
         inputs = (*inputs, db_path)  # -o never replaces the database either
         db.save(db_path, c, root, " ".join(["policydiff", *sys.argv[1:]]), cache)
     note(f"{db_path}: {len(c.results)} comparisons, {cache.misses} computed, {cache.hits} reused")
-    if fmt == "json":
-        emit(json.dumps(db.corpus_dict(db_path), ensure_ascii=False, indent=2) + "\n", output, inputs)
-    elif fmt == "csv":
-        from .output import frame_csv
-
-        emit(frame_csv(db.corpus_frame(db_path)), output, inputs)
-    else:
-        from .report.text import discovery_lines
-
-        emit("\n".join(discovery_lines(db.corpus_dict(db_path)["plans"])) + "\n", output, inputs)
+    _emit_corpus(lambda: db.corpus_dict(db_path), lambda: db.corpus_frame(db_path), fmt, output, inputs)
 
 
 @main.command(context_settings=CONTEXT)

@@ -420,7 +420,11 @@ def coverage_xlsx(rep: CoverageReport) -> bytes:
         sheet.append([key, safe_cell(value)])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 100
-    # fixed timestamps so the same inputs give the same bytes
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """An openpyxl workbook as xlsx bytes that the same inputs always make the same (no clock in them)."""
     import datetime
 
     stamp = datetime.datetime(2000, 1, 1)

@@ -48,7 +48,6 @@ def siblings_csv(sib: Siblings) -> str:
 
 def siblings_xlsx(sib: Siblings) -> bytes:
     """A workbook: the matrix (cells coloured by relation) and the per-child figures."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -76,15 +75,9 @@ def siblings_xlsx(sib: Siblings) -> bytes:
     for c in sib.per_child():
         wc.append([safe_cell(c["title"] or c["path"]), *[c[k] for k in keys]])
     wb.properties.creator = "policydiff"
-    import datetime
+    from .coverage import workbook_bytes
 
-    from .coverage import _normalize_zip
-
-    fixed = datetime.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _normalize_zip(buf.getvalue())  # the same inputs give the same bytes
+    return workbook_bytes(wb)
 
 
 def siblings_html(sib: Siblings, report_links: list[str] | None = None) -> str:
@@ -161,14 +154,12 @@ DEPTH_FILLS = {"deep": "E3F6E3", "shallow": "FFF4D6", "orphan": "E3F1FB", "uncov
 
 def depth_xlsx(d: Depth) -> bytes:
     """A workbook: the task × grandchild statuses (coloured, with the item each level put it in) and the reach."""
-    import datetime
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     from ..output import safe_cell
-    from .coverage import _normalize_zip
+    from .coverage import workbook_bytes
 
     names = _depth_names(d)
     child_at, grand_at = _depth_places(d)
@@ -197,11 +188,7 @@ def depth_xlsx(d: Depth) -> bytes:
     for cell in wr[1]:
         cell.font = Font(bold=True)
     wb.properties.creator = "policydiff"
-    fixed = datetime.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _normalize_zip(buf.getvalue())  # the same inputs give the same bytes
+    return workbook_bytes(wb)
 
 
 def depth_html(d: Depth) -> str:
