@@ -23,8 +23,8 @@ __all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "
 
 
 def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
-    """Compare one parent with several children (paths or Documents): see :mod:`policydiff.siblings`."""
-    from .siblings import siblings as build
+    """Compare one parent with several children (paths or Documents): see :mod:`policydiff.family`."""
+    from .family import siblings as build
 
     p = parent if isinstance(parent, Document) else load(parent)
     kids = [c if isinstance(c, Document) else load(c) for c in children]
@@ -34,7 +34,7 @@ def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
 def depth(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[str] | Document,
           grandchildren: list) -> Any:
     """Three-level coverage parent → child → each grandchild (paths or Documents): see ``siblings.Depth``."""
-    from .siblings import depth as build
+    from .family import depth as build
 
     def doc(x: Any) -> Document:
         return x if isinstance(x, Document) else load(x)

@@ -287,8 +287,8 @@ def siblings(parent: str, children: tuple[str, ...], fmt: str, output: str | Non
              reports: str, db_path: str | None) -> None:
     """Compare PARENT with several CHILDREN: a task × child matrix, per-task and per-child figures."""
     from . import compare, load
+    from .family import siblings as build
     from .report import siblings as render
-    from .siblings import siblings as build
 
     if db_path is not None:
         from .db import children_of
@@ -564,10 +564,10 @@ def serve(database: str, port: int, reports: str | None) -> None:
 
 def _depth(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, output: str | None,
            encoding: str | None, fail_under: float | None) -> None:
-    """Three-level coverage (see :func:`policydiff.siblings.depth`)."""
+    """Three-level coverage (see :func:`policydiff.family.depth`)."""
     from . import load
+    from .family import depth
     from .report import siblings as render
-    from .siblings import depth
 
     if "-" in (parent, child, *grandchildren):
         raise PolicydiffError("-: standard input cannot be used with grandchildren")

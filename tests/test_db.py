@@ -407,8 +407,7 @@ def test_open_db_answers_the_common_questions(family):
 def test_siblings_from_the_database_are_the_children_found(family):
     path, _reports, m = family
     folder = m.parent
-    # in subprocesses: importing the policydiff.siblings module in this process would shadow the
-    # policydiff.siblings() function that test_siblings.py calls
+    # whole processes, as at a terminal
     from_db = run_process("siblings", folder / "province.txt", "--db", path, "-f", "json")
     listed = run_process("siblings", folder / "province.txt", folder / "liaocheng.txt", folder / "jinan.txt",
                          "-f", "json")

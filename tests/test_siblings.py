@@ -286,3 +286,16 @@ def test_depth_html_and_xlsx_on_the_sample_plans(cli, tmp_path):
     assert load_workbook(tmp_path / "d.xlsx")["depth"].max_row == n + 1
     res = cli("coverage", SD17, LC17, ZC20, "--format", "xlsx")
     assert res.exit_code == 2 and "binary" in res.stderr
+
+
+def test_the_api_function_survives_its_modules_being_imported():
+    # the module was called policydiff/siblings.py: importing it replaced policydiff.siblings()
+    # with the module, so a notebook's second call failed ("module is not callable")
+    import importlib
+
+    for name in ("policydiff.family", "policydiff.report.siblings", "policydiff.versions", "policydiff.cli"):
+        importlib.import_module(name)
+    assert callable(policydiff.siblings) and callable(policydiff.depth) and callable(policydiff.suspects)
+    data = Path(__file__).resolve().parents[1] / "data"
+    sib = policydiff.siblings(data / "shandong-2017-province.txt", [data / "liaocheng-2017-city.md"])
+    assert len(sib.children) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from ..siblings import DEPTH_STATUSES, Depth, Siblings, _name
+from ..family import DEPTH_STATUSES, Depth, Siblings, _name
 
 
 def siblings_text(sib: Siblings) -> str:

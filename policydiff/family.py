@@ -1,4 +1,4 @@
-"""siblings: one parent × N children — which tasks every child kept, who rewrote what, who added what.
+"""family (the `siblings` command): one parent × N children — which tasks each child kept, rewrote, added.
 
 For each parent task (an outline item with work in it, as in the coverage audit) and each child:
 the task's relation in that child (copied / localized / adapted / dropped) and the share of its
