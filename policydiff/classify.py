@@ -126,7 +126,7 @@ def classify(parent: Document, child: Document, granularity: str = "sentence",
     items = _item_pairs(parent, child, al, pairs)
     summary = summarize(pairs, len(parent.sentences))
     summary["granularity"] = granularity
-    return Comparison(parent, child, tuple(pairs), tuple(items), summary)
+    return Comparison(parent, child, tuple(pairs), tuple(items), summary, thresholds)
 
 
 def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:

@@ -195,6 +195,7 @@ def compare(parent: str, child: str, fmt: str, output: str | None, encoding: str
         if granularity == "item":
             data.pop("pairs")
         data["meta"] = provenance([("parent", cmp.parent), ("child", cmp.child)], "compare --format json",
+                                  cmp.thresholds,
                                   options={"granularity": granularity} if granularity != "sentence" else None)
         emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output, (parent, child))
     elif fmt == "csv":
@@ -254,6 +255,7 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
     rep = cov.coverage(cmp, min_kept=min_kept)
     options = {} if min_kept == cov.MIN_KEPT else {"min_kept": min_kept}
     rep = dataclasses.replace(rep, meta=provenance([("parent", cmp.parent), ("child", cmp.child)], "coverage",
+                                                   cmp.thresholds,
                                                    options=options))
     if fmt == "csv":
         data: str | bytes = cov.coverage_csv(rep)

@@ -225,6 +225,7 @@ class Comparison:
     pairs: tuple[Pair, ...]
     items: tuple[ItemPair, ...]
     summary: dict[str, Any]
+    thresholds: Any = field(default=None, compare=False, repr=False)  # the align.Thresholds used
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON structure documented in DESIGN.md."""

@@ -175,3 +175,15 @@ def test_json_meta_cites_inputs_and_thresholds(cli, monkeypatch):
 def test_text_summary_names_sentence_coverage(cli):
     last = cli("compare", SD17, LC17).stdout.strip().splitlines()[-1]
     assert "句子覆盖率 sentence coverage" in last and " coverage " not in last.replace("sentence coverage ", "")
+
+
+def test_the_citation_block_names_the_thresholds_a_library_caller_used():
+    from policydiff.report.coverage import citation, coverage
+    from policydiff.report.diff import render_diff_report
+
+    custom = policydiff.Thresholds(sentence=0.5, rescue=0.8)
+    cmp = policydiff.compare(SD17, LC17, thresholds=custom)
+    assert cmp.thresholds == custom
+    assert citation(coverage(cmp))["thresholds"]["rescue"] == 0.8  # not the default 0.72
+    page = render_diff_report(cmp)
+    assert "rescue=0.8," in page and "rescue=0.72" not in page and "sentence=0.5," in page

@@ -133,6 +133,7 @@ def citation(rep: CoverageReport) -> dict[str, Any]:
     from .meta import provenance
 
     return rep.meta or provenance([("parent", rep.cmp.parent), ("child", rep.cmp.child)], "coverage",
+                                  rep.cmp.thresholds,
                                   options=None if rep.min_kept == MIN_KEPT else {"min_kept": rep.min_kept})
 
 

@@ -272,7 +272,7 @@ def render_diff_report(cmp: Comparison, meta: dict[str, Any] | None = None) -> s
     rows, nav = _rows(cmp)
     parts = _parts(cmp)
     biggest = max((sum(p["counts"].values()) for p in parts), default=1) or 1
-    meta = meta or provenance([("parent", cmp.parent), ("child", cmp.child)], "report")
+    meta = meta or provenance([("parent", cmp.parent), ("child", cmp.child)], "report", cmp.thresholds)
     template = environment().get_template("diff.html.j2")
     return template.render(
         version=__version__, parent=cmp.parent, child=cmp.child,
