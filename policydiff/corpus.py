@@ -795,12 +795,6 @@ def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: di
         if r is not None:
             scored.append((r.derived, o, r))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    # a twin at the same level (the same plan in another script or format) is a duplicate
-    for score, o, r in scored:
-        same = by_path[o].level == e.level
-        if same and r.summary["coverage"] >= DUPLICATE_SCORE and score >= DUPLICATE_SCORE and order[o] < order[e.path]:
-            return Discovery(e.path, o, score, 1.0, True, "duplicate", evidence=Evidence("duplicate", derived=score))
-
     def cover(o: str) -> float:
         return covers.get((o, e.path), 0.0)
 
@@ -818,6 +812,12 @@ def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: di
                       year=by_path[e.parent].year, runner_up=runner[1], runner_up_covers=runner[0],
                       margin=round(cover(e.parent) - runner[0], 4), versions=versions)
         return Discovery(e.path, e.parent, cover(e.parent), ev.margin, True, "manifest", runner[1], ev)
+    # a twin at the same level (the same plan in another script or format) is a duplicate; after the
+    # manifest, whose parent is the user's word (two cities localized from one province can be twins)
+    for score, o, r in scored:
+        same = by_path[o].level == e.level
+        if same and r.summary["coverage"] >= DUPLICATE_SCORE and score >= DUPLICATE_SCORE and order[o] < order[e.path]:
+            return Discovery(e.path, o, score, 1.0, True, "duplicate", evidence=Evidence("duplicate", derived=score))
     cited = []
     for c, path, by in lineage.cites.get(e.path, ()):
         if path and path in cands and c.role != "mention" and path not in versions:

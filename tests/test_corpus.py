@@ -203,3 +203,14 @@ def test_corpus_outputs_never_overwrite_the_manifest_or_a_plan(cli, tmp_path):
         res = cli(*args)
         assert res.exit_code == 2 and "refusing to overwrite an input file" in res.stderr
     assert (m.read_bytes(), plan.read_bytes()) == before
+
+
+def test_a_declared_parent_wins_over_a_same_level_twin(tmp_path):
+    # two cities localized from one province can be near-identical; the manifest says whose child
+    # each is, and a twin found by content must not override it
+    twin = tmp_path / "jinan-2017-city.md"
+    twin.write_text(LC17.read_text(encoding="utf-8").replace("聊城", "济南"), encoding="utf-8")
+    m = _manifest(tmp_path, [(str(SD17), ""), (str(LC17), str(SD17)), (str(twin), str(SD17))])
+    d = Corpus.from_manifest(m, jobs=1, allow_outside=True).discoveries
+    assert d[str(twin)].source == "manifest" and d[str(twin)].parent == str(SD17)
+    assert d[str(LC17)].source == "manifest" and d[str(LC17)].parent == str(SD17)
