@@ -355,6 +355,7 @@ def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Ali
     stretches: list[tuple[int, int, int, int]] = []
     for (p0, c0), (p1, c1) in zip(cuts, cuts[1:], strict=False):
         pieces = max(1, -(-sum(per_item[p0:p1]) * sum(per_child_item[c0:c1]) // t.chunk_cells))
+        pieces = min(pieces, max(1, min(p1 - p0, c1 - c0)))  # every piece keeps an item of each side
         stretches += _proportional(p0, p1, c0, c1, pieces)
     return _stitch(parent, child, stretches, t)
 
@@ -490,7 +491,8 @@ def _sentence_scores(pc: list[str], cc: list[str], t: Thresholds
     """(score, content overlap, containment, veto) of every clause pair."""
     ratio = _scores(pc, cc)
     content, contained = content_scores(pc, cc)
-    long_pair = np.outer([len(x) >= t.content_veto_len for x in pc], [len(x) >= t.content_veto_len for x in cc])
+    long_pair = np.logical_and.outer(np.array([len(x) >= t.content_veto_len for x in pc], dtype=bool),
+                                     np.array([len(x) >= t.content_veto_len for x in cc], dtype=bool))
     veto = long_pair & (content < t.content_veto)
     shorter = np.minimum.outer(np.array([len(x) for x in pc]), np.array([len(x) for x in cc]))
     kept_inside = np.where((shorter >= t.contained_min_len) & (content >= t.partial_content),

@@ -79,3 +79,20 @@ def test_a_twenty_thousand_character_clause_is_compared():
     assert clause_relations(policydiff.compare(a, b)) == ["adapted"]
     same = policydiff.parse("一、任务\n（一）" + text[:20000] + "。\n")
     assert clause_relations(policydiff.compare(a, same)) == ["copied"]
+
+
+def test_stretch_edges_one_item_and_a_side_that_ends_first():
+    tight = Thresholds(chunk_cells=2000, stretch_sentences=30)
+    # one item of 400 clauses on each side: no anchor to cut at, the stretch cannot be split
+    body = "".join(f"第{i}项工作要抓紧落实到位并按期报告进展情况。" for i in range(400))
+    one = policydiff.compare(policydiff.parse("一、任务\n" + body + "\n"),
+                             policydiff.parse("一、任务\n" + body.replace("抓紧", "尽快") + "\n"), thresholds=tight)
+    assert one.summary["adapted"] == 400 and one.summary["dropped"] == one.summary["added"] == 0
+    # the child goes on after the parent's last item: the last stretch has no parent item
+    items = "".join(f"{i}.第{i}项工作要抓紧落实到位并按期报告进展情况。\n" for i in range(1, 200))
+    extra = "".join(f"{i}.新增第{i}项任务安排。\n" for i in range(200, 260))
+    short, long = policydiff.parse("一、任务\n" + items), policydiff.parse("一、任务\n" + items + extra)
+    down = policydiff.compare(short, long, thresholds=tight)
+    assert (down.summary["copied"], down.summary["added"], down.summary["dropped"]) == (200, 60, 0)
+    up = policydiff.compare(long, short, thresholds=tight)
+    assert (up.summary["copied"], up.summary["dropped"], up.summary["added"]) == (200, 60, 0)
