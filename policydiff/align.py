@@ -341,8 +341,9 @@ def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Ali
     where they run in the same order in both (a longest increasing subsequence, as patience diff
     does). The plans are cut after an anchor once a stretch holds ``stretch_sentences`` parent
     sentences; a stretch still too big (few anchors) is cut in proportion. Each stretch is aligned
-    as a whole plan would be, so a clause moved from one stretch to another is reported as dropped
-    and added, not moved: the price of a bound on time and memory.
+    as a whole plan would be; a last rescue pass matches what the stretches left with each other
+    (clauses moved far), and what it cannot match is reported dropped and added: the price of a
+    bound on time and memory.
     """
     once_p, once_c = _unique(_item_keys(parent)), _unique(_item_keys(child))
     anchors = _increasing(sorted((i, once_c[k]) for k, i in once_p.items() if k in once_c))
@@ -354,6 +355,8 @@ def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Ali
     cuts.append((len(parent.items), len(child.items)))
     stretches: list[tuple[int, int, int, int]] = []
     for (p0, c0), (p1, c1) in zip(cuts, cuts[1:], strict=False):
+        if p0 == p1 and c0 == c1:
+            continue  # both plans ended with the last anchor
         pieces = max(1, -(-sum(per_item[p0:p1]) * sum(per_child_item[c0:c1]) // t.chunk_cells))
         pieces = min(pieces, max(1, min(p1 - p0, c1 - c0)))  # every piece keeps an item of each side
         stretches += _proportional(p0, p1, c0, c1, pieces)

@@ -96,3 +96,6 @@ def test_stretch_edges_one_item_and_a_side_that_ends_first():
     assert (down.summary["copied"], down.summary["added"], down.summary["dropped"]) == (200, 60, 0)
     up = policydiff.compare(long, short, thresholds=tight)
     assert (up.summary["copied"], up.summary["dropped"], up.summary["added"]) == (200, 60, 0)
+    # both plans end with the same anchor item: no empty stretch after it
+    same = policydiff.compare(short, policydiff.parse("一、任务\n" + items), thresholds=tight)
+    assert same.summary["copied"] == 200 and same.summary["dropped"] == same.summary["added"] == 0
