@@ -347,7 +347,8 @@ def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Ali
     """
     once_p, once_c = _unique(_item_keys(parent)), _unique(_item_keys(child))
     anchors = _increasing(sorted((i, once_c[k]) for k, i in once_p.items() if k in once_c))
-    per_item, per_child_item = _sentence_counts(parent), _sentence_counts(child)
+    p_sent, c_sent = _sentences_by_item(parent), _sentences_by_item(child)
+    per_item, per_child_item = [len(x) for x in p_sent], [len(x) for x in c_sent]
     cuts = [(0, 0)]
     for i, j in anchors:
         if sum(per_item[cuts[-1][0] : i + 1]) >= t.stretch_sentences:
@@ -360,17 +361,13 @@ def _align_in_stretches(parent: Document, child: Document, t: Thresholds) -> Ali
         pieces = max(1, -(-sum(per_item[p0:p1]) * sum(per_child_item[c0:c1]) // t.chunk_cells))
         pieces = min(pieces, max(1, min(p1 - p0, c1 - c0)))  # every piece keeps an item of each side
         stretches += _proportional(p0, p1, c0, c1, pieces)
-    return _stitch(parent, child, stretches, t)
+    return _stitch(parent, child, p_sent, c_sent, stretches, t)
 
 
 def _item_keys(doc: Document) -> list[str]:
-    """Each item's masked heading and clauses: what an anchor must share exactly."""
-    body: dict[str, list[str]] = {}
-    for s in doc.sentences:
-        body.setdefault(s.item_id, []).append(core(s))
-    from .jurisdiction import mask
-
-    return [_NOTE_STRIP.sub("", mask(it.title)) + "\0" + "".join(body.get(it.id, [])) for it in doc.items]
+    """Each item's masked heading and clauses (as the item scores see them): what an anchor must share exactly."""
+    titles, bodies = _item_texts(doc, [core(s) for s in doc.sentences])
+    return [title + "\0" + body for title, body in zip(titles, bodies, strict=True)]
 
 
 def _unique(keys: list[str]) -> dict[str, int]:
@@ -407,23 +404,18 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out[::-1]
 
 
-def _sentence_counts(doc: Document) -> list[int]:
-    counts: dict[str, int] = {}
-    for s in doc.sentences:
-        counts[s.item_id] = counts.get(s.item_id, 0) + 1
-    return [counts.get(it.id, 0) for it in doc.items]
-
-
 def _proportional(p0: int, p1: int, c0: int, c1: int, pieces: int) -> list[tuple[int, int, int, int]]:
     """Cut a stretch into ``pieces`` of equal shares of both plans (a stretch with too few anchors)."""
     return [(p0 + (p1 - p0) * k // pieces, p0 + (p1 - p0) * (k + 1) // pieces,
              c0 + (c1 - c0) * k // pieces, c0 + (c1 - c0) * (k + 1) // pieces) for k in range(pieces)]
 
 
-def _stitch(parent: Document, child: Document, stretches: list[tuple[int, int, int, int]],
-            t: Thresholds) -> Alignment:
-    """Align each stretch as a plan of its own and put the results back in the plans' numbering."""
-    p_sent, c_sent = _sentences_by_item(parent), _sentences_by_item(child)
+def _stitch(parent: Document, child: Document, p_sent: list[list[int]], c_sent: list[list[int]],
+            stretches: list[tuple[int, int, int, int]], t: Thresholds) -> Alignment:
+    """Align each stretch as a plan of its own and put the results back in the plans' numbering.
+
+    ``p_sent`` and ``c_sent`` are each plan's sentences by item (:func:`_sentences_by_item`).
+    """
     items: list[tuple[int | None, int | None, float]] = []
     matches: list[Match] = []
     item_of_parent: dict[int, int] = {}
@@ -462,26 +454,46 @@ def _rescue_across(parent: Document, child: Document, matches: list[Match], t: T
     pc = [core(parent.sentences[i]) for i in free_p]
     cc = [core(child.sentences[j]) for j in free_c]
     sent, content, _, veto = _sentence_scores(pc, cc, t)
-    found: list[tuple[int, int]] = []
-    rows, cols = list(range(len(pc))), list(range(len(cc)))
-    for score, threshold in ((sent, t.rescue), (np.where(veto, 0.0, content), t.rescue_content)):
-        taken_r, taken_c = {a for a, _ in found}, {b for _, b in found}
-        found += _greedy(score, [r for r in rows if r not in taken_r], [c for c in cols if c not in taken_c],
-                         threshold)
+    found = _rescues(sent, content, veto, list(range(len(pc))), list(range(len(cc))), t)
     if not found:
         return matches
-    out = [m for m in matches if not ((m.child is None and m.parent in {free_p[a] for a, _ in found})
-                                      or (m.parent is None and m.child in {free_c[b] for _, b in found}))]
+    rescued_p, rescued_c = {free_p[a] for a, _ in found}, {free_c[b] for _, b in found}
+    out = [m for m in matches if not ((m.child is None and m.parent in rescued_p)
+                                      or (m.parent is None and m.child in rescued_c))]
     for a, b in found:
-        m = Match(free_p[a], free_c[b], float(sent[a, b]), "rescue", content=float(content[a, b]))
-        row, col = sent[a].copy(), sent[:, b].copy()
-        row[b] = col[a] = -1.0
-        m.runner_up = float(max(row.max(initial=0.0), col.max(initial=0.0)))
-        out.append(m)
+        out.append(_evidence(Match(free_p[a], free_c[b], float(sent[a, b]), "rescue"), a, b, sent, content))
     return out
 
 
+def _rescues(sent: np.ndarray, content: np.ndarray, veto: np.ndarray, rows: list[int], cols: list[int],
+             t: Thresholds) -> list[tuple[int, int]]:
+    """Leftover pairs matched anywhere: on the score, then (reworded moves) on content overlap alone."""
+    first = _greedy(sent, rows, cols, t.rescue)
+    used_r, used_c = {i for i, _ in first}, {j for _, j in first}
+    second = _greedy(np.where(veto, 0.0, content), [r for r in rows if r not in used_r],
+                     [c for c in cols if c not in used_c], t.rescue_content)
+    return first + second
+
+
+def _evidence(m: Match, i: int | None, j: int | None, sent: np.ndarray, content: np.ndarray) -> Match:
+    """Set ``m``'s runner-up (the best other counterpart either clause had) and content overlap.
+
+    ``i`` and ``j`` are its clauses' rows and columns in ``sent`` and ``content``.
+    """
+    if i is not None and j is not None:
+        row, col = sent[i].copy(), sent[:, j].copy()
+        row[j] = col[i] = -1.0
+        m.runner_up = float(max(row.max(initial=0.0), col.max(initial=0.0)))
+        m.content = float(content[i, j])
+    elif i is not None:
+        m.runner_up = float(sent[i].max(initial=0.0))
+    else:
+        m.runner_up = float(sent[:, j].max(initial=0.0))
+    return m
+
+
 def _sentences_by_item(doc: Document) -> list[list[int]]:
+    """For each item, the indices of its sentences in document order."""
     index = {it.id: k for k, it in enumerate(doc.items)}
     out: list[list[int]] = [[] for _ in doc.items]
     for k, s in enumerate(doc.sentences):
@@ -522,14 +534,7 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
         items_aligned[i] = j
         moved_items.add(i)
 
-    p_index = {it.id: k for k, it in enumerate(parent.items)}
-    c_index = {it.id: k for k, it in enumerate(child.items)}
-    p_sents: dict[int, list[int]] = {}
-    c_sents: dict[int, list[int]] = {}
-    for k, s in enumerate(parent.sentences):
-        p_sents.setdefault(p_index[s.item_id], []).append(k)
-    for k, s in enumerate(child.sentences):
-        c_sents.setdefault(c_index[s.item_id], []).append(k)
+    p_sents, c_sents = _sentences_by_item(parent), _sentences_by_item(child)
 
     matched_p: dict[int, Match] = {}
     matched_c: dict[int, Match] = {}
@@ -540,8 +545,7 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
         matched_c[j] = m
 
     for pi, ci in sorted(items_aligned.items()):
-        rows = p_sents.get(pi, [])
-        cols = c_sents.get(ci, [])
+        rows, cols = p_sents[pi], c_sents[ci]
         if not rows or not cols:
             continue
         # a clause cut short (partial match) must share content too, or frame words pair up
@@ -568,11 +572,7 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
         for a, b in _dp(sub - t.sequence):
             take(free_p[a], free_c[b], float(sub[a, b]), "sequence")
 
-    # rescue: leftovers matched anywhere
-    for i, j in _greedy(sent, *leftovers(), t.rescue):
-        take(i, j, float(sent[i, j]), "rescue")
-    # reworded moves: content overlap alone, the character ratio being low after rewording
-    for i, j in _greedy(np.where(veto, 0.0, content), *leftovers(), t.rescue_content):
+    for i, j in _rescues(sent, content, veto, *leftovers(), t):
         take(i, j, float(sent[i, j]), "rescue")
 
     matches = list(matched_p.values())
@@ -581,16 +581,8 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     covered_c = {m.child for m in matches}
     matches += [Match(i, None, 0.0, "unmatched") for i in range(len(pc)) if i not in covered_p]
     matches += [Match(None, j, 0.0, "unmatched") for j in range(len(cc)) if j not in covered_c]
-    for m in matches:  # the runner-up: the best other counterpart either clause had
-        if m.parent is not None and m.child is not None:
-            row, col = sent[m.parent].copy(), sent[:, m.child].copy()
-            row[m.child] = col[m.parent] = -1.0
-            m.runner_up = float(max(row.max(initial=0.0), col.max(initial=0.0)))
-            m.content = float(content[m.parent, m.child])
-        elif m.parent is not None:
-            m.runner_up = float(sent[m.parent].max(initial=0.0))
-        else:
-            m.runner_up = float(sent[:, m.child].max(initial=0.0))
+    for m in matches:
+        _evidence(m, m.parent, m.child, sent, content)
     item_pairs = [(i, j, float(item_score[i, j])) for i, j in sorted(items_aligned.items())]
     aligned_c = set(items_aligned.values())
     item_pairs += [(i, None, 0.0) for i in range(len(parent.items)) if i not in items_aligned]
