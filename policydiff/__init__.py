@@ -26,20 +26,15 @@ def siblings(parent: str | os.PathLike[str] | Document, children: list) -> Any:
     """Compare one parent with several children (paths or Documents): see :mod:`policydiff.family`."""
     from .family import siblings as build
 
-    p = parent if isinstance(parent, Document) else load(parent)
-    kids = [c if isinstance(c, Document) else load(c) for c in children]
-    return build(p, kids)
+    return build(_document(parent), [_document(c) for c in children])
 
 
 def depth(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[str] | Document,
           grandchildren: list) -> Any:
-    """Three-level coverage parent → child → each grandchild (paths or Documents): see ``siblings.Depth``."""
+    """Three-level coverage parent → child → each grandchild (paths or Documents): see ``family.Depth``."""
     from .family import depth as build
 
-    def doc(x: Any) -> Document:
-        return x if isinstance(x, Document) else load(x)
-
-    return build(doc(parent), doc(child), [doc(g) for g in grandchildren])
+    return build(_document(parent), _document(child), [_document(g) for g in grandchildren])
 
 
 def suspects(old: str | os.PathLike[str] | Document, new: str | os.PathLike[str] | Document,
@@ -47,10 +42,12 @@ def suspects(old: str | os.PathLike[str] | Document, new: str | os.PathLike[str]
     """Suspect links of ``child`` (derived from ``old``) once ``new`` replaces it: see :mod:`policydiff.versions`."""
     from .versions import suspects as find
 
-    def doc(x: Any) -> Document:
-        return x if isinstance(x, Document) else load(x)
+    return find(_document(old), _document(new), _document(child))
 
-    return find(doc(old), doc(new), doc(child))
+
+def _document(side: str | os.PathLike[str] | Document) -> Document:
+    """A Document as given, or the plan loaded from a path."""
+    return side if isinstance(side, Document) else load(side)
 
 
 def __getattr__(name: str):
@@ -102,5 +99,4 @@ def compare(parent: str | os.PathLike[str] | Document, child: str | os.PathLike[
     from .align import DEFAULT
     from .classify import classify
 
-    docs = [side if isinstance(side, Document) else load(side) for side in (parent, child)]
-    return classify(docs[0], docs[1], granularity=granularity, thresholds=thresholds or DEFAULT)
+    return classify(_document(parent), _document(child), granularity=granularity, thresholds=thresholds or DEFAULT)
