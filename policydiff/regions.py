@@ -7,7 +7,7 @@ Data in ``rules/regions.tsv`` (derived from the national division codes, see
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -71,12 +71,12 @@ class Names:
         """The first name's span, or None."""
         return next(self.spans(text), None)
 
-    def sub(self, repl: str | Callable[[str], str], text: str) -> str:
-        """``text`` with each name replaced by ``repl`` (a string, or a function of the name)."""
+    def sub(self, repl: str, text: str) -> str:
+        """``text`` with each name replaced by ``repl``."""
         out, last = [], 0
         for i, j in self.spans(text):
             out.append(text[last:i])
-            out.append(repl(text[i:j]) if callable(repl) else repl)
+            out.append(repl)
             last = j
         if not out:
             return text
