@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .model import Document, Sentence
+from .model import Document, MatchPass, Sentence
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class Thresholds:
     contained_min_len: int = 8  # … when the shorter clause has at least this many characters
     reorder: float = 0.45  # inside aligned items, a leftover pair matched out of order
     rescue_content: float = 0.55  # a moved clause matched anywhere on content overlap alone
+    mutual: float = 0.20  # leftovers that are each other's best counterpart on content overlap…
+    mutual_margin: float = 0.05  # … by at least this much over either clause's next best
     sequence: float = 0.30  # leftovers of both documents aligned in document order (restructured outlines)
     sequence_content: float = 0.25  # … when they also share this much content (IDF-weighted)
     chunk_cells: int = 4_000_000  # past this many sentence pairs, plans are aligned in stretches…
@@ -82,7 +84,7 @@ class Match:
     parent: int | None  # index into parent.sentences
     child: int | None
     score: float
-    evidence: str  # the pass: outline | reorder | sequence | rescue | split | merge | unmatched
+    evidence: MatchPass  # the pass that matched it (see model.PairEvidence)
     runner_up: float = 0.0
     content: float = 0.0
 
@@ -454,25 +456,60 @@ def _rescue_across(parent: Document, child: Document, matches: list[Match], t: T
     pc = [core(parent.sentences[i]) for i in free_p]
     cc = [core(child.sentences[j]) for j in free_c]
     sent, content, _, veto = _sentence_scores(pc, cc, t)
-    found = _rescues(sent, content, veto, list(range(len(pc))), list(range(len(cc))), t)
+    leads = (_lead_ins([parent.sentences[i] for i in free_p]), _lead_ins([child.sentences[j] for j in free_c]))
+    found = _rescues(sent, content, veto, list(range(len(pc))), list(range(len(cc))), t, leads)
     if not found:
         return matches
-    rescued_p, rescued_c = {free_p[a] for a, _ in found}, {free_c[b] for _, b in found}
+    rescued_p, rescued_c = {free_p[a] for a, _, _ in found}, {free_c[b] for _, b, _ in found}
     out = [m for m in matches if not ((m.child is None and m.parent in rescued_p)
                                       or (m.parent is None and m.child in rescued_c))]
-    for a, b in found:
-        out.append(_evidence(Match(free_p[a], free_c[b], float(sent[a, b]), "rescue"), a, b, sent, content))
+    for a, b, how in found:
+        out.append(_evidence(Match(free_p[a], free_c[b], float(sent[a, b]), how), a, b, sent, content))
     return out
 
 
+def _lead_ins(sents: list[Sentence]) -> set[int]:
+    """Positions of the clauses that introduce a list (…有下列情形之一的：): frames, not tasks."""
+    return {k for k, s in enumerate(sents) if s.text.rstrip().endswith(("：", ":"))}
+
+
 def _rescues(sent: np.ndarray, content: np.ndarray, veto: np.ndarray, rows: list[int], cols: list[int],
-             t: Thresholds) -> list[tuple[int, int]]:
-    """Leftover pairs matched anywhere: on the score, then (reworded moves) on content overlap alone."""
+             t: Thresholds, leads: tuple[set[int], set[int]] = (set(), set())) -> list[tuple[int, int, MatchPass]]:
+    """Leftover pairs matched anywhere, with the pass that found them.
+
+    First on the score, then (reworded moves) on content overlap alone, then pairs whose content
+    overlap is lower but that are each other's best counterpart by a margin: a rewritten clause
+    that kept a few rare words of its parent and resembles nothing else. A list's lead-in clause
+    (``leads``: rows and columns) shares little but frame words and the list's subject, so it takes
+    no part in that last pass.
+    """
+    overlap = np.where(veto, 0.0, content)
     first = _greedy(sent, rows, cols, t.rescue)
     used_r, used_c = {i for i, _ in first}, {j for _, j in first}
-    second = _greedy(np.where(veto, 0.0, content), [r for r in rows if r not in used_r],
-                     [c for c in cols if c not in used_c], t.rescue_content)
-    return first + second
+    rows, cols = [r for r in rows if r not in used_r], [c for c in cols if c not in used_c]
+    second = _greedy(overlap, rows, cols, t.rescue_content)
+    used_r, used_c = {i for i, _ in second}, {j for _, j in second}
+    third = _mutual(overlap, [r for r in rows if r not in used_r and r not in leads[0]],
+                    [c for c in cols if c not in used_c and c not in leads[1]], t)
+    return [(i, j, "rescue") for i, j in first + second] + [(i, j, "mutual") for i, j in third]
+
+
+def _mutual(score: np.ndarray, rows: list[int], cols: list[int], t: Thresholds) -> list[tuple[int, int]]:
+    """Pairs of leftovers that are each other's best counterpart, at least ``mutual`` and by ``mutual_margin``."""
+    if not rows or not cols:
+        return []
+    sub = score[np.ix_(rows, cols)]
+    best_col, best_row = sub.argmax(axis=1), sub.argmax(axis=0)
+    out = []
+    for a, b in enumerate(best_col):
+        value = sub[a, b]
+        if value < t.mutual or best_row[b] != a:
+            continue
+        row, col = sub[a].copy(), sub[:, b].copy()
+        row[b] = col[a] = 0.0
+        if value - max(row.max(initial=0.0), col.max(initial=0.0)) >= t.mutual_margin:
+            out.append((rows[a], cols[int(b)]))
+    return out
 
 
 def _evidence(m: Match, i: int | None, j: int | None, sent: np.ndarray, content: np.ndarray) -> Match:
@@ -539,7 +576,7 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     matched_p: dict[int, Match] = {}
     matched_c: dict[int, Match] = {}
 
-    def take(i: int, j: int, score: float, evidence: str) -> None:
+    def take(i: int, j: int, score: float, evidence: MatchPass) -> None:
         m = Match(i, j, score, evidence)
         matched_p[i] = m
         matched_c[j] = m
@@ -572,8 +609,9 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
         for a, b in _dp(sub - t.sequence):
             take(free_p[a], free_c[b], float(sub[a, b]), "sequence")
 
-    for i, j in _rescues(sent, content, veto, *leftovers(), t):
-        take(i, j, float(sent[i, j]), "rescue")
+    leads = (_lead_ins(parent.sentences), _lead_ins(child.sentences))
+    for i, j, how in _rescues(sent, content, veto, *leftovers(), t, leads):
+        take(i, j, float(sent[i, j]), how)
 
     matches = list(matched_p.values())
     matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)

@@ -37,6 +37,9 @@ CONFIDENT_MARGIN = 0.1  # lead over the runner-up
 DUPLICATE_SCORE = 0.97  # same level, this share copied both ways: the same plan
 TWIN_JACCARD = 0.6  # a same-level candidate is compared only above this estimated Jaccard (a possible twin)
 NEAREST_SLACK = 0.05  # candidates this close to the best count as equally good
+# pairs found only as each other's best counterpart among leftovers are shown to a reader, but are
+# no evidence of descent: two plans on one topic pair up that way too (see align._mutual)
+WEAK_PASSES = frozenset({"mutual"})
 CONFIDENT_COVER = 0.25  # share of the parent's tasks the child covers (adapted included), no citation
 
 
@@ -306,7 +309,7 @@ def compare_paths(parent: str, child: str) -> PairResult:
     # adapted ones by their similarity, so a parent beats the grandparent it rewrote
     best: dict[str, float] = {}
     for p in cmp.pairs:
-        if p.child is not None and p.relation != "added":
+        if p.child is not None and p.relation != "added" and p.evidence.matched_by not in WEAK_PASSES:
             w = 1.0 if p.relation in ("copied", "localized") else 0.8 * p.score
             best[p.child.id] = max(best.get(p.child.id, 0.0), w)
     derived = round(sum(best.values()) / len(cmp.child.sentences), 4) if cmp.child.sentences else 0.0
@@ -603,7 +606,9 @@ def candidates(entries: list[Entry], docs: dict[str, Document], lineage: Lineage
 
 def task_coverage(parent: Document, result: PairResult) -> float:
     """Share of the parent's tasks (items with clauses) of which the child keeps at least one clause."""
-    kept = {sid for rel, _m, _s, sid, _c in result.pairs if sid is not None and rel != "dropped"}
+    passes = [e[0] for e in result.evidence] if len(result.evidence) == len(result.pairs) else [""] * len(result.pairs)
+    kept = {sid for (rel, _m, _s, sid, _c), how in zip(result.pairs, passes, strict=True)
+            if sid is not None and rel != "dropped" and how not in WEAK_PASSES}
     tasks: dict[str, bool] = {}
     for sent in parent.sentences:
         tasks[sent.item_id] = tasks.get(sent.item_id, False) or sent.id in kept

@@ -139,7 +139,7 @@ class Edit:
     localized: bool = False  # True where the change is only a jurisdiction word (省→市)
 
 
-MatchPass = Literal["outline", "reorder", "sequence", "rescue", "split", "merge", "unmatched"]
+MatchPass = Literal["outline", "reorder", "sequence", "rescue", "mutual", "split", "merge", "unmatched"]
 NoteChange = Literal["none", "same", "localized", "changed", "added", "removed"]
 
 
@@ -149,6 +149,7 @@ class PairEvidence:
 
     matched_by: MatchPass  # outline: in order inside aligned items; reorder: order-free inside them;
     # sequence: in document order across items (restructured outline); rescue: anywhere (moved);
+    # mutual: anywhere, each other's best counterpart on content by a margin (rewritten and moved);
     # split / merge: one clause matched by several; unmatched: dropped or added
     score: float = 0.0  # similarity of the pair (max of character ratio, content cosine, containment)
     runner_up: float = 0.0  # best similarity of either clause with any other clause

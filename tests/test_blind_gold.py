@@ -1,8 +1,9 @@
-"""Accuracy on the two blind golds (written by reading the documents, never from the engine).
+"""Accuracy on the four blind golds (written by reading the documents, never from the engine).
 
 The issue's targets (counterparts 0.95, dropped/added F1 0.9, relation accuracy 0.9) are not
 reached on these heavily rewritten pairs; ``benchmarks/gold_bench.py`` prints the figures against
 them. This test holds the floor the engine reaches today, so a change that loses accuracy fails.
+The last two golds were written while the mutual pass was built and were held out of its design.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from benchmarks.gold_bench import score
 
 GOLD = Path(__file__).parent / "gold"
 LINEAGE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "lineage"
-FLOORS = {  # measured 2026-12-01; before this change: 0.686/0.667/0.579/0.947 and 0.546/0.648/0.725/0.920
-    "blind_guobanfa2019_6_jiangxi.json": (0.75, 0.72, 0.65, 0.95),
-    "blind_youhua2019_henan2020.json": (0.63, 0.70, 0.75, 0.94),
+# measured 2026-12-01 (second session); without the mutual pass: 0.765/0.736/0.667/0.978,
+# 0.649/0.720/0.765/0.956, 0.929/0.962/0.914/0.947 and 0.799/0.820/0.703/1.000
+FLOORS = {
+    "blind_guobanfa2019_6_jiangxi.json": (0.79, 0.77, 0.71, 0.97),
+    "blind_youhua2019_henan2020.json": (0.72, 0.77, 0.79, 0.96),
+    "blind_henan2020_kaifeng2021.json": (0.91, 0.95, 0.90, 0.94),
+    "blind_wenming2020_sanmenxia2020.json": (0.81, 0.83, 0.72, 0.99),
 }
 
 

@@ -70,9 +70,16 @@ def test_traditional_copy_is_all_copied():
 
 
 def test_related_topics_do_not_invent_copies():
+    """Two 政务公开 plans of different years and levels, neither derived from the other, share a topic.
+
+    The mutual pass pairs a few of their clauses that make the same point (深化…救助…信息公开,
+    在政务服务大厅…设立政务公开专区); the pairs found on firmer evidence stay under a fifth of the parent.
+    """
     cmp = policydiff.compare(SD21, ZC20)
     assert cmp.summary["copied"] == 0 and cmp.summary["localized"] == 0
-    assert cmp.summary["coverage"] < 0.2
+    firm = {p.parent.id for p in cmp.pairs if p.parent and p.child and p.evidence.matched_by != "mutual"}
+    assert len(firm) / len(cmp.parent.sentences) < 0.2
+    assert cmp.summary["coverage"] < 0.3
 
 
 def test_every_sentence_appears_once_in_pairs(sd_lc):

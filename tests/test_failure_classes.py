@@ -118,3 +118,28 @@ def test_evidence_is_typed_data(base):
     assert p.evidence.margin == pytest.approx(p.evidence.score - p.evidence.runner_up)
     row = next(x for x in cmp.to_dict()["pairs"] if x["relation"] == "copied")
     assert set(row["evidence"]) >= {"matched_by", "score", "runner_up", "margin", "content", "masked", "note"}
+
+
+def test_rewritten_clause_moved_to_another_part_is_paired_on_its_rare_words(base):
+    """A measure rewritten and moved to another part keeps only a few rare words (内部资金转移…定价优惠).
+
+    Its score is far below the rescue passes', but the two clauses are each other's best counterpart
+    by a margin: the mutual pass pairs them. A clause of frame words put in the same place is not paired.
+    """
+    m = re.search(r"鼓励银行业金融机构对小微企业、“三农”主体等融资担保业务，通过内部资金转移定价优惠[^。]*。", base)
+    old = m.group(0)
+    rewritten = "银行业金融机构要对支小支农融资担保业务实行内部资金转移定价优惠，并将执行情况纳入年度考核。"
+    frame = "各级各部门要进一步提高认识，加强组织领导，确保各项工作落到实处。"
+    moved = base.replace(old, "").replace("25.提升担保服务能力。", "25.提升担保服务能力。" + rewritten + frame)
+    assert moved.count(rewritten) == 1 and old not in moved
+    cmp = _compare(base, moved)
+    (p,) = _pairs_of(cmp, old[:20])
+    assert p.child is not None and p.child.text == rewritten
+    assert p.relation == "adapted" and p.moved and p.evidence.matched_by == "mutual"
+    assert p.evidence.margin != 0 and 0.2 <= p.evidence.content < 0.55
+    (f,) = [x for x in cmp.pairs if x.child is not None and x.child.text == frame]
+    assert f.parent is None and f.relation == "added"
+    # without the pass the same clause is reported dropped (what the engine did before)
+    before = _compare(base, moved, thresholds=policydiff.Thresholds(mutual=1.01))
+    (q,) = _pairs_of(before, old[:20])
+    assert q.child is None

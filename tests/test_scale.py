@@ -39,9 +39,9 @@ def test_stretches_pair_every_clause_once_and_agree_with_the_whole(parent, child
     calls = Counter()
     real = align_module._align_whole
 
-    def spy(p, c, t):
+    def spy(p, c, t, **kw):
         calls["stretch"] += 1
-        return real(p, c, t)
+        return real(p, c, t, **kw)
 
     monkeypatch.setattr(align_module, "_align_whole", spy)
     cut = policydiff.compare(P, C, thresholds=SMALL)
@@ -51,7 +51,10 @@ def test_stretches_pair_every_clause_once_and_agree_with_the_whole(parent, child
     # every clause of both plans is in the result, once (merges and splits may share a counterpart)
     assert set(seen_p) == {s.id for s in P.sentences} and set(seen_c) == {s.id for s in C.sentences}
     a, b = _counterparts(whole), _counterparts(cut)
-    same = sum(a[k] == b.get(k) for k in a) / len(a)
+    # a pair of the mutual pass (each other's best among the leftovers) depends on what else is left
+    # over, which a stretch does not see: the agreement is measured on the other clauses
+    firm = [p.parent.id for p in whole.pairs if p.parent is not None and p.evidence.matched_by != "mutual"]
+    same = sum(a[k] == b.get(k) for k in firm) / len(firm)
     assert same >= 0.85, same
 
 
