@@ -66,6 +66,17 @@ def main() -> int:
     if involve != cache.misses:
         print("  ERROR: the second run recomputed pairs of plans that did not change", file=sys.stderr)
         return 1
+    # the graph page: with clauses in per-plan files (what `graph` writes past 200 plans) and embedded
+    from policydiff.graph import clause_files, graph_html
+
+    t0 = time.perf_counter()
+    page = graph_html(corpus, report_dir=None, clause_dir="laws_clauses")
+    files_js = clause_files(corpus)
+    took_graph = time.perf_counter() - t0
+    embedded = graph_html(corpus, report_dir=None)
+    biggest = max(len(v.encode()) for v in files_js.values())
+    print(f"graph page: {took_graph:.1f} s; page {len(page.encode()) / 2**20:.1f} MB + {len(files_js)} clause files "
+          f"(largest {biggest / 2**10:.0f} KB); all embedded it would be {len(embedded.encode()) / 2**20:.1f} MB")
     sources = Counter(d.source for d in corpus.discoveries.values())
     local = agree = cited_any = 0
     for e in corpus.entries:

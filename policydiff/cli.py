@@ -436,10 +436,14 @@ def _corpus_db(db_path: str, files: tuple[str, ...], manifest: str | None, jobs:
               help="graph.html (interactive), .graphml or .json (node-link).")
 @click.option("--reports", default="", help="Write each edge's diff report into this folder (relative to the "
               "HTML) and link the edges to them; without it the page has no report links.")
+@click.option("--clauses", "clause_mode", type=click.Choice(["auto", "embed", "files"]), default="auto",
+              show_default=True, help="HTML: embed every plan's clauses in the page, or write them to "
+              "<page>_clauses/<n>.js, loaded when a plan is opened (auto: files past 200 plans).")
 def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, scheduler: str, address: str | None,
-          cache_dir: str | None, allow_outside: bool, progress: bool | None, output: str, reports: str) -> None:
+          cache_dir: str | None, allow_outside: bool, progress: bool | None, output: str, reports: str,
+          clause_mode: str) -> None:
     """Write the inheritance graph of many plans (HTML, GraphML or node-link JSON)."""
-    from .graph import graph_html, node_link_json, write_graphml
+    from .graph import EMBED_CLAUSES, clause_files, graph_html, node_link_json, write_graphml
 
     _check_output(output)
     ext = os.path.splitext(output)[1].lower()
@@ -462,7 +466,17 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
             for parent, child, _kind in c.edges():
                 target = os.path.join(base, folder, _report_name(parent, child))
                 emit(render_diff_report(compare(c.docs[parent], c.docs[child])), target, inputs)
-        emit(graph_html(c, report_dir=folder if reports else None, base=base), output, inputs)
+        clause_dir = None
+        if clause_mode == "files" or (clause_mode == "auto" and len(c.entries) > EMBED_CLAUSES):
+            from .errors import note
+            from .output import write_output
+
+            clause_dir = os.path.splitext(os.path.basename(output))[0] + "_clauses"
+            files = clause_files(c)
+            for name, text in files.items():
+                write_output(os.path.join(base, clause_dir, name), text, inputs)
+            note(f"wrote {len(files)} clause files into {one_line(os.path.join(base, clause_dir))}")
+        emit(graph_html(c, report_dir=folder if reports else None, base=base, clause_dir=clause_dir), output, inputs)
 
 
 @main.command(context_settings=CONTEXT)

@@ -220,12 +220,19 @@ def trace_text(result: dict[str, Any]) -> str:
 
 # --- the interactive HTML view --------------------------------------------------------------
 
-def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = None) -> str:
-    """A self-contained page: the graph as a picture (levels as layers), the documents as a tree;
-    click a document to list its clauses, a clause to see its lineage, an edge to open its diff report.
+EMBED_CLAUSES = 200  # past this many plans the page loads each plan's clauses from its own file, on demand
+
+
+def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = None,
+               clause_dir: str | None = None) -> str:
+    """A page: the graph as a picture (levels as layers), the documents as a tree; click a
+    document to list its clauses, a clause to see its lineage, an edge to open its diff report.
 
     Edges link to ``report_dir/<parent>__<child>.html`` (relative to the page) only where that file
     exists under ``base`` (the page's folder); with ``report_dir=None`` or no ``base``, no links.
+    With ``clause_dir`` (relative to the page) the clauses and clause links are not embedded: the
+    page loads ``clause_dir/<n>.js`` (see :func:`clause_files`) when a plan or a lineage is shown,
+    so a page of thousands of plans opens at once. Without it the page is self-contained.
     """
     from . import __version__
     from .report.diff import environment
@@ -234,14 +241,17 @@ def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = N
     g = corpus.graph
     shown = _acyclic_parents(corpus)
     docs = []
-    for e in corpus.entries:
+    for n, e in enumerate(corpus.entries):
         d = corpus.discoveries[e.path]
         doc = corpus.docs[e.path]
-        docs.append({"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
-                     "region": e.region, "year": e.year, "parent": shown[e.path], "source": d.source,
-                     "score": d.score, "margin": d.margin,
-                     "evidence": d.evidence.reason if d.evidence else "",
-                     "clauses": [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]})
+        row = {"id": e.path, "name": os.path.basename(e.path), "title": doc.title, "level": e.level,
+               "region": e.region, "year": e.year, "parent": shown[e.path], "source": d.source,
+               "score": d.score, "margin": d.margin, "evidence": d.evidence.reason if d.evidence else ""}
+        if clause_dir is None:
+            row["clauses"] = _clauses(doc)
+        else:
+            row["src"] = report_link(clause_dir, f"{n}.js")
+        docs.append(row)
     edges = []
     links_of: dict[tuple[str, str], str] = {}
     for parent, child, kind in corpus.edges():
@@ -255,12 +265,37 @@ def graph_html(corpus: Corpus, report_dir: str | None = "", base: str | None = N
             link = report_link(report_dir, name)  # relative, URL-encoded: never a scheme
             links_of[(parent, child)] = link
         edges.append({"parent": parent, "child": child, "kind": kind, "summary": r.summary, "report": link})
-    links = [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
-              d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
+    links = _clause_links(g) if clause_dir is None else []
     payload = script_json({"docs": docs, "edges": edges, "links": links})
     return environment().get_template("graph.html.j2").render(version=__version__, payload=payload,
                                                              n_docs=len(docs), n_edges=len(edges),
                                                              svg=graph_svg(corpus, links_of, shown))
+
+
+def clause_files(corpus: Corpus) -> dict[str, str]:
+    """The files a page written with ``clause_dir`` loads: ``<n>.js`` per plan, in manifest order.
+
+    Each calls ``policydiffClauses(id, clauses, links)`` with the plan's clauses and the clause
+    links it takes part in (as parent or child), as script-safe JSON: a ``<script src>``, unlike
+    ``fetch``, also loads from a page opened as a file.
+    """
+    links: dict[str, list[list[Any]]] = {e.path: [] for e in corpus.entries}
+    for link in _clause_links(corpus.graph):
+        links[link[0]].append(link)
+        if link[2] != link[0]:
+            links[link[2]].append(link)
+    return {f"{n}.js": f"policydiffClauses({script_json(e.path)}, {script_json(_clauses(corpus.docs[e.path]))}, "
+                       f"{script_json(links[e.path])});\n"
+            for n, e in enumerate(corpus.entries)}
+
+
+def _clauses(doc: Any) -> list[list[str]]:
+    return [[s.id, doc.item(s.item_id).path, s.text] for s in doc.sentences]
+
+
+def _clause_links(g: nx.DiGraph) -> list[list[Any]]:
+    return [[g.nodes[u]["document"], g.nodes[u]["sentence"], g.nodes[v]["document"], g.nodes[v]["sentence"],
+             d["relation"]] for u, v, d in g.edges(data=True) if d.get("kind") == "clause"]
 
 
 def _acyclic_parents(corpus: Corpus) -> dict[str, str | None]:

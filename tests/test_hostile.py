@@ -646,6 +646,17 @@ def test_graph_html_json_cannot_break_out_of_its_script(cli, tmp_path):  # S6
         assert bad not in block
     texts = [c[2] for d in json.loads(block)["docs"] for c in d["clauses"]]
     assert any("<!--<script>公开</script>&amp;" in t for t in texts)
+    # the same clauses in per-plan files (a big graph): script-safe too, and the same text
+    assert cli("graph", "-m", tmp_path / "m.csv", "--jobs", "1", "-o", out, "--clauses", "files").exit_code == 0
+    scripts = sorted((tmp_path / "g_clauses").glob("*.js"))
+    assert len(scripts) == 2
+    for js in scripts:
+        code = js.read_text(encoding="utf-8")
+        for bad in ("<", ">", "&", "\u2028", "\u2029"):
+            assert bad not in code
+    first = scripts[0].read_text(encoding="utf-8")
+    args = json.loads("[" + first[len("policydiffClauses("):-len(");\n")] + "]")
+    assert any("<!--<script>公开</script>&amp;" in c[2] for c in args[1])
 
 
 def test_terminal_output_of_trace_and_corpus_has_no_escapes(cli, tmp_path):  # S5
