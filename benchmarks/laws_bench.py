@@ -73,10 +73,10 @@ def main() -> int:
     page = graph_html(corpus, report_dir=None, clause_dir="laws_clauses")
     files_js = clause_files(corpus)
     took_graph = time.perf_counter() - t0
-    embedded = graph_html(corpus, report_dir=None)
     biggest = max(len(v.encode()) for v in files_js.values())
     print(f"graph page: {took_graph:.1f} s; page {len(page.encode()) / 2**20:.1f} MB + {len(files_js)} clause files "
-          f"(largest {biggest / 2**10:.0f} KB); all embedded it would be {len(embedded.encode()) / 2**20:.1f} MB")
+          f"(largest {biggest / 2**10:.0f} KB)")
+    peak_before_embedding = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sources = Counter(d.source for d in corpus.discoveries.values())
     local = agree = cited_any = 0
     for e in corpus.entries:
@@ -88,9 +88,13 @@ def main() -> int:
                 cited_any += 1
                 if d.parent and citations.title_key(corpus.docs[d.parent].title) in {c.key for c in basis}:
                     agree += 1
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"  peak RSS {peak:.0f} MB (largest worker {child_peak:.0f} MB)")
+    print(f"  peak RSS {peak_before_embedding:.0f} MB (largest worker {child_peak:.0f} MB)")
+    # for comparison only, after the peak is read: the page with every clause embedded
+    embedded = graph_html(corpus, report_dir=None)
+    print(f"  the same page with every clause embedded: {len(embedded.encode()) / 2**20:.1f} MB, peak RSS then "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    del embedded
     print("  decisions:", ", ".join(f"{k} {v}" for k, v in sources.most_common()))
     print(f"  local regulations {local}; with a 根据《…》 basis {cited_any}; parent is one they cite {agree}")
     conn = db.sqlite3.connect(path)

@@ -72,3 +72,15 @@ def launch_chromium(pw, path: str):
     """A headless chromium that makes no network request of its own."""
     return pw.chromium.launch(executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu",
                                                           "--disable-background-networking"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium for the module's tests (skipped without one, except on CI)."""
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw, path)
+        yield b
+        b.close()

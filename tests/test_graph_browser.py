@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import chromium_or_skip, launch_chromium
-
 LINEAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "lineage"
 NATIONAL = "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt"
 CLAUSE = "行政机关不得为市场主体指定或者变相指定中介服务机构"
@@ -38,17 +36,6 @@ def pages(tmp_path_factory):
         assert res.exit_code == 0, res.stderr
         out[mode] = target
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw, path)
-        yield b
-        b.close()
 
 
 def _data(page_file: Path) -> dict:

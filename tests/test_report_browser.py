@@ -16,7 +16,7 @@ import pytest
 
 import policydiff
 
-from .conftest import LC17, SD17, SD21, ZC20, chromium_or_skip, launch_chromium
+from .conftest import LC17, SD17, SD21, ZC20
 
 LINEAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "lineage"
 TIAOLI = LINEAGE / "national-china-2021-shichang-zhuti-dengji-guanli-tiaoli.txt"
@@ -50,17 +50,6 @@ def reports(tmp_path_factory):
         assert res.exit_code == 0, res.stderr
         out[name] = target
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw, path)
-        yield b
-        b.close()
 
 
 def _open(browser, reports, name):
