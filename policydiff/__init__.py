@@ -17,7 +17,7 @@ from typing import Any
 from .errors import InputError, PolicydiffError
 from .model import Comparison, Document, Item, Pair, Sentence
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["load", "parse", "compare", "Document", "Item", "Sentence", "Pair", "Comparison", "InputError",
            "PolicydiffError", "Thresholds", "siblings", "depth", "suspects", "open_db", "__version__"]
 

@@ -362,7 +362,10 @@ class Cache:
             self._warned = True
 
     def key(self, parent: str, child: str) -> str:
-        return hashlib.sha256(f"{__version__}:{_digest(parent)}:{_digest(child)}".encode()).hexdigest()
+        from .rules import fingerprint
+
+        return hashlib.sha256(f"{__version__}:{_settings()}:{fingerprint()}:{_digest(parent)}:{_digest(child)}"
+                              .encode()).hexdigest()
 
     def get(self, parent: str, child: str) -> PairResult | None:
         if not self.folder:
@@ -602,6 +605,16 @@ def candidates(entries: list[Entry], docs: dict[str, Document], lineage: Lineage
                                                                       else 0), o))
         out[e.path] = list(dict.fromkeys(cited)) + keep
     return out
+
+
+@functools.cache
+def _settings() -> str:
+    """The aligner's default thresholds, as text: results made with other numbers are not reused."""
+    import dataclasses
+
+    from .align import DEFAULT
+
+    return json.dumps(dataclasses.asdict(DEFAULT), sort_keys=True)
 
 
 def task_coverage(parent: Document, result: PairResult) -> float:

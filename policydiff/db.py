@@ -202,12 +202,13 @@ FTS = "clauses_fts"  # FTS5 over clauses.text with the trigram tokenizer: any 3+
 
 
 def settings() -> dict[str, Any]:
-    """Everything a stored result depends on: policydiff's version and every threshold."""
+    """Everything a stored result depends on: policydiff's version, every threshold and the rule tables."""
     from . import corpus
     from .align import DEFAULT
+    from .rules import fingerprint
 
     return {"policydiff": __version__, "schema": SCHEMA_VERSION, "align": dataclasses.asdict(DEFAULT),
-            "discovery": {name: getattr(corpus, name) for name in DISCOVERY}}
+            "rules": fingerprint(), "discovery": {name: getattr(corpus, name) for name in DISCOVERY}}
 
 
 def settings_key(s: dict[str, Any] | None = None) -> str:

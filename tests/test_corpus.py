@@ -214,3 +214,18 @@ def test_a_declared_parent_wins_over_a_same_level_twin(tmp_path):
     d = Corpus.from_manifest(m, jobs=1, allow_outside=True).discoveries
     assert d[str(twin)].source == "manifest" and d[str(twin)].parent == str(SD17)
     assert d[str(LC17)].source == "manifest" and d[str(LC17)].parent == str(SD17)
+
+
+def test_cached_results_depend_on_the_rules_and_thresholds(monkeypatch):
+    """A result computed under other rule tables or thresholds is never reused (same version or not)."""
+    from policydiff import corpus, db, rules
+
+    c = corpus.Cache(None)
+    before = c.key(str(SD17), str(LC17))
+    assert before == c.key(str(SD17), str(LC17))
+    monkeypatch.setattr(rules, "fingerprint", lambda: "other rules")
+    assert c.key(str(SD17), str(LC17)) != before
+    assert db.settings()["rules"] == "other rules"
+    monkeypatch.undo()
+    monkeypatch.setattr(corpus, "_settings", lambda: "other thresholds")
+    assert c.key(str(SD17), str(LC17)) != before
