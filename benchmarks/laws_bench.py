@@ -37,6 +37,43 @@ def run(files: list[str], path: str, jobs: int) -> tuple[Corpus, db.ResultsCache
     return corpus, cache, t2 - t0, t2 - t1
 
 
+def _browse(page: str, files_js: dict[str, str], where: str) -> str:
+    """Open the page in headless Chromium, then a plan's clauses, then a clause's lineage: the times."""
+    import shutil
+
+    if not shutil.which("chromium"):
+        return "skipped (no chromium)"
+    from playwright.sync_api import sync_playwright
+
+    os.makedirs(os.path.join(where, "laws_clauses"))
+    for name, text in files_js.items():
+        with open(os.path.join(where, "laws_clauses", name), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    target = os.path.join(where, "laws.html")
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=shutil.which("chromium"),
+                               args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        tab = b.new_page(viewport={"width": 1400, "height": 900})
+        loaded: list[str] = []
+        tab.on("request", lambda r: loaded.append(r.url) if r.url.endswith(".js") else None)
+        t0 = time.perf_counter()
+        tab.goto("file://" + target)
+        tab.locator("#tree .doc").first.wait_for()
+        t1 = time.perf_counter()
+        plans = tab.locator("#tree .doc").count()
+        tab.locator("#tree .doc", has_text="大气污染防治法").first.click()
+        tab.locator("#clauses .clause").first.wait_for()
+        t2 = time.perf_counter()
+        tab.locator("#clauses .clause").nth(5).click()
+        tab.locator("#lineage li").first.wait_for()
+        t3 = time.perf_counter()
+        b.close()
+    return (f"page open {t1 - t0:.2f} s ({plans} plans in the tree), a plan's clauses {t2 - t1:.2f} s, "
+            f"a lineage {t3 - t2:.2f} s; {len(loaded)} clause files loaded")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
@@ -77,6 +114,8 @@ def main() -> int:
     print(f"graph page: {took_graph:.1f} s; page {len(page.encode()) / 2**20:.1f} MB + {len(files_js)} clause files "
           f"(largest {biggest / 2**10:.0f} KB)")
     peak_before_embedding = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as where:
+        print("  in Chromium: " + _browse(page, files_js, where))
     sources = Counter(d.source for d in corpus.discoveries.values())
     local = agree = cited_any = 0
     for e in corpus.entries:
