@@ -362,10 +362,7 @@ class Cache:
             self._warned = True
 
     def key(self, parent: str, child: str) -> str:
-        from .rules import fingerprint
-
-        return hashlib.sha256(f"{__version__}:{_settings()}:{fingerprint()}:{_digest(parent)}:{_digest(child)}"
-                              .encode()).hexdigest()
+        return hashlib.sha256(f"{_settings_text()}:{_digest(parent)}:{_digest(child)}".encode()).hexdigest()
 
     def get(self, parent: str, child: str) -> PairResult | None:
         if not self.folder:
@@ -607,14 +604,20 @@ def candidates(entries: list[Entry], docs: dict[str, Document], lineage: Lineage
     return out
 
 
-@functools.cache
-def _settings() -> str:
-    """The aligner's default thresholds, as text: results made with other numbers are not reused."""
+def result_settings() -> dict[str, Any]:
+    """What a comparison result depends on besides the two files: policydiff's version, every
+    threshold of the aligner and the rule tables. A result made under other settings is not reused."""
     import dataclasses
 
     from .align import DEFAULT
+    from .rules import fingerprint
 
-    return json.dumps(dataclasses.asdict(DEFAULT), sort_keys=True)
+    return {"policydiff": __version__, "align": dataclasses.asdict(DEFAULT), "rules": fingerprint()}
+
+
+@functools.cache
+def _settings_text() -> str:
+    return json.dumps(result_settings(), sort_keys=True, ensure_ascii=False)
 
 
 def task_coverage(parent: Document, result: PairResult) -> float:

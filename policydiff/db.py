@@ -17,7 +17,6 @@ and the README. The database mirrors the latest run of ``policydiff corpus --db`
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -202,13 +201,12 @@ FTS = "clauses_fts"  # FTS5 over clauses.text with the trigram tokenizer: any 3+
 
 
 def settings() -> dict[str, Any]:
-    """Everything a stored result depends on: policydiff's version, every threshold and the rule tables."""
+    """Everything a stored result depends on: what a comparison does (:func:`corpus.result_settings`),
+    the schema and the discovery constants."""
     from . import corpus
-    from .align import DEFAULT
-    from .rules import fingerprint
 
-    return {"policydiff": __version__, "schema": SCHEMA_VERSION, "align": dataclasses.asdict(DEFAULT),
-            "rules": fingerprint(), "discovery": {name: getattr(corpus, name) for name in DISCOVERY}}
+    return {**corpus.result_settings(), "schema": SCHEMA_VERSION,
+            "discovery": {name: getattr(corpus, name) for name in DISCOVERY}}
 
 
 def settings_key(s: dict[str, Any] | None = None) -> str:

@@ -224,8 +224,11 @@ def test_cached_results_depend_on_the_rules_and_thresholds(monkeypatch):
     before = c.key(str(SD17), str(LC17))
     assert before == c.key(str(SD17), str(LC17))
     monkeypatch.setattr(rules, "fingerprint", lambda: "other rules")
+    corpus._settings_text.cache_clear()  # computed once per process: the rules do not change in one
     assert c.key(str(SD17), str(LC17)) != before
     assert db.settings()["rules"] == "other rules"
     monkeypatch.undo()
-    monkeypatch.setattr(corpus, "_settings", lambda: "other thresholds")
+    corpus._settings_text.cache_clear()
+    assert c.key(str(SD17), str(LC17)) == before
+    monkeypatch.setattr(corpus, "_settings_text", lambda: "other thresholds")
     assert c.key(str(SD17), str(LC17)) != before
