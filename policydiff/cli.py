@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import math
@@ -249,14 +248,8 @@ def coverage(parent: str, child: str, grandchildren: tuple[str, ...], fmt: str, 
         _depth(parent, child, grandchildren, fmt, output, encoding, fail_under)
         return
     from .report import coverage as cov
-    from .report.meta import provenance
 
-    cmp = _compare_files(parent, child, encoding)
-    rep = cov.coverage(cmp, min_kept=min_kept)
-    options = {} if min_kept == cov.MIN_KEPT else {"min_kept": min_kept}
-    rep = dataclasses.replace(rep, meta=provenance([("parent", cmp.parent), ("child", cmp.child)], "coverage",
-                                                   cmp.thresholds,
-                                                   options=options))
+    rep = cov.coverage(_compare_files(parent, child, encoding), min_kept=min_kept)
     if fmt == "csv":
         data: str | bytes = cov.coverage_csv(rep)
     elif fmt == "xlsx":

@@ -30,7 +30,7 @@ import functools
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..classify import aggregate_relation
@@ -77,7 +77,6 @@ class CoverageReport:
     cmp: Comparison
     rows: tuple[TaskRow, ...]
     min_kept: float = MIN_KEPT
-    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def coverage(self) -> float:
@@ -129,10 +128,10 @@ RULE = ("a task is covered when at least {:.0%} of its text has a counterpart in
 
 
 def citation(rep: CoverageReport) -> dict[str, Any]:
-    """The citation block of the audit (given by the CLI, else built for ``policydiff coverage``)."""
+    """The citation block of the audit, as ``policydiff coverage`` reproduces it."""
     from .meta import provenance
 
-    return rep.meta or provenance([("parent", rep.cmp.parent), ("child", rep.cmp.child)], "coverage",
+    return provenance([("parent", rep.cmp.parent), ("child", rep.cmp.child)], "coverage",
                                   rep.cmp.thresholds,
                                   options=None if rep.min_kept == MIN_KEPT else {"min_kept": rep.min_kept})
 
@@ -188,8 +187,7 @@ def tasks_of(doc: Document) -> list[tuple[Item, list[Item]]]:
                 order.append(owner)
             members[owner.id].append(it)
             continue
-        body = _body(doc, it)
-        if body or (not has_children[it.id] and it.kind != "preamble"):
+        if _own_unit(doc, it, has_children):
             members[it.id] = [it]
             order.append(it)
     out = []
@@ -202,6 +200,11 @@ def tasks_of(doc: Document) -> list[tuple[Item, list[Item]]]:
             continue
         out.append((it, members[it.id]))
     return out
+
+
+def _own_unit(doc: Document, item: Item, has_children: Counter) -> bool:
+    """An item that is a unit of its own: it has clauses, or it is a leaf (not the preamble)."""
+    return bool(_body(doc, item)) or (not has_children[item.id] and item.kind != "preamble")
 
 
 def _body(doc: Document, item: Item) -> list[Sentence]:
@@ -258,8 +261,7 @@ def _article_numbers(run: str) -> list[int]:
 def _item_tasks(doc: Document) -> list[tuple[Item, list[Item]]]:
     """Every outline item with clauses of its own, or a leaf item: the unit of ``siblings``."""
     has_children = Counter(it.parent_id for it in doc.items if it.parent_id)
-    return [(it, [it]) for it in doc.items if it.kind != "appendix"
-            and (_body(doc, it) or (not has_children[it.id] and it.kind != "preamble"))]
+    return [(it, [it]) for it in doc.items if it.kind != "appendix" and _own_unit(doc, it, has_children)]
 
 
 def coverage(cmp: Comparison, min_kept: float = MIN_KEPT, unit: str = "task") -> CoverageReport:
@@ -289,27 +291,29 @@ def coverage(cmp: Comparison, min_kept: float = MIN_KEPT, unit: str = "task") ->
             for p in pairs_by_item.get(m.id, []):
                 if p.parent.id not in best or p.score > best[p.parent.id].score:
                     best[p.parent.id] = p
-        mass = {s.id: 1 if items else len(s.text) for s in sents}
-        total = sum(mass.values()) or 1
         kept_pairs = [p for p in best.values() if p.relation != "dropped" and p.child is not None]
-        kept = sum(mass.get(p.parent.id, 0) for p in kept_pairs) / total if sents else 0.0
+        mass = {s.id: len(s.text) for s in sents}
         if items:
             kept = len(kept_pairs) / len(best) if best else 0.0
+        else:
+            kept = sum(mass.get(p.parent.id, 0) for p in kept_pairs) / (sum(mass.values()) or 1) if sents else 0.0
         relation = aggregate_relation(p.relation for p in best.values()) if kept_pairs else "dropped"
         score = sum(p.score for p in best.values()) / len(best) if best else 0.0
         # the counterpart: the child item (article) holding most of the kept text, by closeness; the
         # task's lead clause states it, so it counts twice (an article split over several keeps its
         # counterpart where its lead went)
-        lead = sents[0].id if sents else None
-        weight: Counter = Counter()
-        for p in kept_pairs:
-            citem = child.item(p.child.item_id)
-            home = _article_of(child, citem) if _is_article(it) else None
-            weight[(home or citem).id] += mass.get(p.parent.id, 0) * p.score * (2 if p.parent.id == lead else 1)
+        article = _is_article(it)
         if items:
             weight = Counter(p.child.item_id for p in kept_pairs)
+        else:
+            lead = sents[0].id if sents else None
+            weight = Counter()
+            for p in kept_pairs:
+                citem = child.item(p.child.item_id)
+                home = _article_of(child, citem) if article else None
+                weight[(home or citem).id] += mass.get(p.parent.id, 0) * p.score * (2 if p.parent.id == lead else 1)
         child_item = child.item(weight.most_common(1)[0][0]) if weight else None
-        refs = references.get(han_to_int(it.number.strip()[1:-1]), []) if _is_article(it) else []
+        refs = references.get(han_to_int(it.number.strip()[1:-1]), []) if article else []
         if kept_pairs and kept >= min_kept:
             status = "covered"
         elif refs:

@@ -129,7 +129,6 @@ def _rows(cmp: Comparison) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                        "title": item.title or item.body[:24], "homes": [], "back": []}
             sections.setdefault(current, section)
             rows.append(section)
-        section = rows[-1] if rows[-1]["section"] else next(r for r in reversed(rows) if r["section"])
         pi = cmp.parent.item(p.parent.item_id) if p.parent else None
         ci = cmp.child.item(p.child.item_id) if p.child else None
         row = {
