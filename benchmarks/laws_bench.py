@@ -45,13 +45,11 @@ def _browse(page: str, files_js: dict[str, str], where: str) -> str:
         return "skipped (no chromium)"
     from playwright.sync_api import sync_playwright
 
-    os.makedirs(os.path.join(where, "laws_clauses"))
-    for name, text in files_js.items():
-        with open(os.path.join(where, "laws_clauses", name), "w", encoding="utf-8") as fh:
-            fh.write(text)
+    from policydiff.output import write_output, write_outputs
+
+    write_outputs({os.path.join(where, "laws_clauses", name): text for name, text in files_js.items()})
     target = os.path.join(where, "laws.html")
-    with open(target, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    write_output(target, page)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=shutil.which("chromium"),
                                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])

@@ -462,13 +462,12 @@ def graph(files: tuple[str, ...], manifest: str | None, jobs: int | None, schedu
         clause_dir = None
         if clause_mode == "files" or (clause_mode == "auto" and len(c.entries) > EMBED_CLAUSES):
             from .errors import note
-            from .output import write_output
+            from .output import write_outputs
 
             clause_dir = os.path.splitext(os.path.basename(output))[0] + "_clauses"
-            files = clause_files(c)
-            for name, text in files.items():
-                write_output(os.path.join(base, clause_dir, name), text, inputs)
-            note(f"wrote {len(files)} clause files into {one_line(os.path.join(base, clause_dir))}")
+            scripts = clause_files(c)
+            write_outputs({os.path.join(base, clause_dir, name): text for name, text in scripts.items()}, inputs)
+            note(f"wrote {len(scripts)} clause files into {one_line(os.path.join(base, clause_dir))}")
         emit(graph_html(c, report_dir=folder if reports else None, base=base, clause_dir=clause_dir), output, inputs)
 
 

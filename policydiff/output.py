@@ -153,6 +153,34 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
     - A ``.csv`` file gets a UTF-8 BOM so that Excel reads Chinese correctly.
     Any failure is an :class:`OutputError` naming ``path``.
     """
+    _write(path, data, _identities(inputs), sweep=True)
+
+
+def write_outputs(files: dict[str, str | bytes], inputs: Iterable[str] = ()) -> None:
+    """Write many files as :func:`write_output` does (a folder of per-plan files), in one pass:
+    the inputs are identified once and each folder is swept for stale temp files once."""
+    ids = _identities(inputs)
+    swept: set[str] = set()
+    for path, data in files.items():
+        folder = os.path.dirname(os.path.realpath(os.path.abspath(path)))
+        _write(path, data, ids, sweep=folder not in swept)
+        swept.add(folder)
+
+
+def _identities(paths: Iterable[str]) -> set[tuple[int, int]]:
+    """(device, inode) of each path that exists: what an output must never be."""
+    out = set()
+    for src in paths:
+        try:
+            st = os.stat(src)
+        except OSError:
+            continue
+        out.add((st.st_dev, st.st_ino))
+    return out
+
+
+def _write(path: str, data: str | bytes, inputs: set[tuple[int, int]], sweep: bool) -> None:
+    """:func:`write_output` with the inputs' identities known, sweeping the folder or not."""
     if not path:
         raise OutputError("-o: empty file name; give a file name or leave -o out for stdout")
     if path.endswith(("/", os.sep)) or os.path.basename(path) in (".", ".."):
@@ -169,12 +197,12 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
             raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
         return
     real = os.path.realpath(target)
-    for src in inputs:
-        try:
-            if os.path.exists(real) and os.path.samefile(real, src):
-                raise OutputError(f"{path}: refusing to overwrite an input file")
-        except OSError:
-            continue
+    try:
+        existing = os.stat(real)
+    except OSError:
+        existing = None
+    if existing is not None and (existing.st_dev, existing.st_ino) in inputs:
+        raise OutputError(f"{path}: refusing to overwrite an input file")
     try:
         # through symlinks: /dev/fd/N resolves to names like "pipe:[1234]" that only stat by the link
         st: os.stat_result | None = os.stat(target)
@@ -193,15 +221,16 @@ def write_output(path: str, data: str | bytes, inputs: Iterable[str] = ()) -> No
             raise OutputError(f"{path}: is not a regular file (a socket or block device); not replaced")
         if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK)):
             raise OutputError(f"{path}: is read-only; not overwritten")
-        _replace(path, real, data, st)
+        _replace(path, real, data, st, sweep)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or errno.errorcode.get(exc.errno, exc)})") from None
 
 
-def _replace(path: str, real: str, data: bytes, st: os.stat_result | None) -> None:
+def _replace(path: str, real: str, data: bytes, st: os.stat_result | None, sweep: bool) -> None:
     folder = os.path.dirname(real)
     os.makedirs(folder, exist_ok=True)
-    remove_stale_temps(folder)
+    if sweep:
+        remove_stale_temps(folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -43,6 +43,24 @@ def test_output_creates_folders_and_leaves_no_temp_files(cli, tmp_path):
     assert res.exit_code == 2 and "is a directory" in res.stderr
 
 
+def test_many_files_at_once_keep_the_same_guards(tmp_path):
+    """write_outputs (a folder of per-plan files): inputs refused, stale temps of a dead run swept, no temp left."""
+    from policydiff import output
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("原文", encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    stale = folder / f"{output.TEMP_PREFIX}999999999-x{output.TEMP_SUFFIX}"  # no such process
+    stale.write_text("half", encoding="utf-8")
+    output.write_outputs({str(folder / f"{n}.js"): f"f({n});" for n in range(3)}, [str(plan)])
+    assert sorted(p.name for p in folder.iterdir()) == ["0.js", "1.js", "2.js"]
+    assert (folder / "2.js").read_text(encoding="utf-8") == "f(2);"
+    with pytest.raises(OutputError, match="plan.txt: refusing to overwrite an input file"):
+        output.write_outputs({str(folder / "3.js"): "x", str(plan): "lost"}, [str(plan)])
+    assert plan.read_text(encoding="utf-8") == "原文"
+
+
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     from policydiff import output
 
