@@ -106,7 +106,13 @@ class Document:
 
     def sentences_of(self, item_id: str) -> list[Sentence]:
         """Sentences that belong directly to one item, in document order."""
-        return [s for s in self.sentences if s.item_id == item_id]
+        cache = self.__dict__.get("_sentences_by_item")
+        if cache is None:  # built once: the coverage audit asks for every item's sentences, often twice
+            cache = {}
+            for s in self.sentences:
+                cache.setdefault(s.item_id, []).append(s)
+            object.__setattr__(self, "_sentences_by_item", cache)
+        return list(cache.get(item_id, ()))
 
     def original(self, span: Span) -> str:
         """The source text (before normalization) that produced ``span``."""
