@@ -133,7 +133,6 @@ def suspects(old: Document, new: Document, child: Document, revision: Comparison
     derivation = derivation or compare(old, child)
     now = _best(revision.pairs)
     seen: set[str] = set()
-    taken = 0
     out = []
     # the preamble (front matter, adoption notes, a Markdown comment) is not wording a child inherits
     links = [p for p in derivation.pairs if p.relation in TAKEN and p.parent is not None and p.child is not None
@@ -142,7 +141,6 @@ def suspects(old: Document, new: Document, child: Document, revision: Comparison
         if p.child.id in seen:  # a child clause merged from two old clauses: judged on the first
             continue
         seen.add(p.child.id)
-        taken += 1
         q = now.get(p.parent.id)
         if q is not None and q.relation == "copied":
             continue
@@ -150,7 +148,7 @@ def suspects(old: Document, new: Document, child: Document, revision: Comparison
                            label(old, p.parent.item_id), p.parent.text,
                            "revised" if q is not None else "deleted",
                            label(new, q.child.item_id) if q is not None else "", q.child.text if q is not None else ""))
-    return Suspects(old, new, child, taken, tuple(out))
+    return Suspects(old, new, child, len(seen), tuple(out))
 
 
 @dataclass(frozen=True)
