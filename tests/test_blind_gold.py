@@ -35,3 +35,23 @@ def test_blind_gold_floor(name):
     floor = FLOORS[name]
     got = (r["counterparts"], r["dropped_f1"], r["added_f1"], r["relation_accuracy"])
     assert all(g >= f for g, f in zip(got, floor, strict=True)), (got, floor)
+
+
+@pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
+def test_compare_json_shows_the_gold_links_the_mutual_pass_finds(cli):
+    """Through the CLI, on 国办发〔2019〕6号 → 江西: links of the blind gold (written by reading) that only the
+    mutual pass finds, with ``matched_by: "mutual"`` in the JSON: p98→c55 (内部资金转移优惠定价 →
+    内部资金转移定价优惠), p97→c81 (尽职免责 of 已按规定妥善履行…职责的业务人员), p47→c31 (总对总 合作)."""
+    import json
+
+    gold = json.loads((GOLD / "blind_guobanfa2019_6_jiangxi.json").read_text(encoding="utf-8"))
+    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    linked = {(p, c) for link in gold["links"] for p in link["parent"] for c in link["child"]}
+    res = cli("compare", LINEAGE / "national-china-2019-zhengfuxing-rongzi-danbao-zhidao-yijian.txt",
+              LINEAGE / "province-jiangxi-2020-zhengfuxing-rongzi-danbao-ruogan-cuoshi.txt", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    mutual = [(p["parent"]["text"], p["child"]["text"], p["relation"]) for p in json.loads(res.stdout)["pairs"]
+              if p["evidence"]["matched_by"] == "mutual"]
+    for pid, cid in (("p98", "c55"), ("p97", "c81"), ("p47", "c31")):
+        assert (pid, cid) in linked
+        assert any(units[pid][:20] in pt and units[cid][:20] in ct and rel == "adapted" for pt, ct, rel in mutual), pid
