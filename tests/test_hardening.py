@@ -163,7 +163,10 @@ def test_swapping_parent_and_child_swaps_dropped_and_added(text, data):
     assert dropped_ab == added_ba
     assert sorted(p.child.text for p in ab.pairs if p.relation == "added") == sorted(
         p.parent.text for p in ba.pairs if p.relation == "dropped")
-    assert set(dropped_ab) >= {g for g in gone if g not in child}
+    # a removed clause is dropped, unless the mutual pass pairs it with an added clause of the same
+    # plan that makes a related point (化解过剩产能 ↔ 推进化解过剩产能工作信息公开): a rewrite to a reader
+    rewritten = {p.parent.text for p in ab.pairs if p.evidence.matched_by == "mutual" and p.child.text in new}
+    assert set(dropped_ab) | rewritten >= {g for g in gone if g not in child}
 
 
 # --- determinism -----------------------------------------------------------------------------
