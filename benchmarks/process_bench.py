@@ -3,13 +3,20 @@ pair and on a real pair, against a Python process running difflib.SequenceMatche
 over the same two texts; optionally the same commands from another source tree (a baseline
 commit checked out elsewhere) so before/after come from the same run.
 
+Each tree's bytecode is compiled first, as an install does: a process that compiles policydiff's
+source on every start (PYTHONDONTWRITEBYTECODE=1 with no __pycache__, as in this sandbox) measures
+the compiler, not the tool. CPU seconds (user + system, of the process and its helpers) are printed
+beside the wall time: `compare` builds the word dictionary on the second core.
+
 Usage: python benchmarks/process_bench.py [--baseline-tree DIR] [--repeat 7]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +44,8 @@ import policydiff
 from policydiff import cli  # noqa: F401  (what the command imports before it starts)
 from policydiff.align import align
 from policydiff.classify import classify
+from policydiff import words
+words.preload()  # as the command does: the dictionary builds on the other core meanwhile
 t1 = time.perf_counter()
 p, c = policydiff.load(sys.argv[1]), policydiff.load(sys.argv[2])
 t2 = time.perf_counter()
@@ -51,13 +60,17 @@ print(f"start-up {t1 - t0:.3f} load {t2 - t1:.3f} align {t3 - t2:.3f} classify {
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, children included) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     # run from the tree itself: `python -m` puts the working directory first on sys.path, so a
     # baseline run from this checkout would silently import this checkout's code
     subprocess.run(cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    check=True)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -66,6 +79,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for tree in filter(None, [str(ROOT), args.baseline_tree]):
+        compileall.compile_dir(str(Path(tree) / "policydiff"), quiet=1)
     for name, (p, c) in PAIRS.items():
         if not p.exists():
             continue
@@ -77,15 +92,15 @@ def main() -> int:
         if args.baseline_tree:
             runs["policydiff (baseline tree)"] = (runs["policydiff (this tree)"][0],
                                                   dict(os.environ, PYTHONPATH=args.baseline_tree))
-        times: dict[str, list[float]] = {k: [] for k in runs}
+        times: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
         for _ in range(args.repeat):  # interleaved, so load on the machine hits all alike
             for k, (cmd, e) in runs.items():
                 times[k].append(timed(cmd, e))
-        base = statistics.median(times["difflib process"])
+        base = statistics.median(w for w, _ in times["difflib process"])
         print(name)
         for k, ts in times.items():
-            med = statistics.median(ts)
-            print(f"  {k:<28} median {med:6.2f} s   ratio to difflib {med / base:5.2f}")
+            med, cpu = statistics.median(w for w, _ in ts), statistics.median(c for _, c in ts)
+            print(f"  {k:<28} median {med:6.2f} s   ratio to difflib {med / base:5.2f}   cpu {cpu:5.2f} s")
         stages = [subprocess.run([sys.executable, "-c", BREAKDOWN, str(p), str(c)], env=env, cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout.split() for _ in range(args.repeat)]
         names = stages[0][::2]

@@ -13,11 +13,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .align import DEFAULT, Alignment, Thresholds, align
 from .jurisdiction import is_jurisdiction_change, mask
 from .model import RELATIONS, Comparison, Document, Edit, ItemPair, Pair, PairEvidence, Sentence
+from .words import cut as tokens
+from .words import cut_many
 
 _TOKENS = re.compile("[\ue001-\ue006]")
 _PUNCT = re.compile(r"[\s。；！？，、：“”‘’《》〈〉「」…—]+")
@@ -63,21 +65,13 @@ def responsible_change(p: Sentence, c: Sentence) -> str:
 _EXACT_EDIT_PAIRS = 1_000_000
 
 
-def tokens(text: str) -> list[str]:
-    """jieba words of ``text`` (deterministic: HMM off).
+def edit_script(old: str, new: str, words: Mapping[str, list[str]] | None = None) -> tuple[Edit, ...]:
+    """Word-level edits turning ``old`` into ``new``; jurisdiction-only replacements are flagged.
 
-    rjieba (jieba-rs) cuts with jieba's own dictionary and gave the same words as jieba on all
-    279,753 lines of data/ and ../shared/corpus; it loads in a fraction of jieba's second, and
-    keeps no dictionary cache on disk that another user could plant (jieba's lived in /tmp).
+    ``words`` holds texts already cut (:func:`policydiff.words.cut_many`); others are cut here.
     """
-    import rjieba
-
-    return rjieba.cut(text, False)
-
-
-def edit_script(old: str, new: str) -> tuple[Edit, ...]:
-    """Word-level edits turning ``old`` into ``new``; jurisdiction-only replacements are flagged."""
-    a, b = tokens(old), tokens(new)
+    a = words[old] if words is not None and old in words else tokens(old)
+    b = words[new] if words is not None and new in words else tokens(new)
     # difflib is cubic on long repetitive word lists (a 20,000-character clause: minutes); past a
     # million word pairs, which no real clause reaches, its popular-word heuristic bounds it
     sm = difflib.SequenceMatcher(None, a, b, autojunk=len(a) * len(b) > _EXACT_EDIT_PAIRS)
@@ -134,15 +128,20 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
     c_item = {it.id: k for k, it in enumerate(child.items)}
     built: list[tuple[tuple[int, int, int], Pair]] = []
     landed: dict[int, int] = {}
+    reworded: list[str] = []
     for m in al.matches:
         if m.parent is not None and m.child is not None:
             landed[m.parent] = max(landed.get(m.parent, -1), m.child)
+            p, c = parent.sentences[m.parent], child.sentences[m.child]
+            if p.text != c.text:
+                reworded += (p.text, c.text)
+    words = cut_many(reworded)  # in one go: from the preloaded helper when there is one
     for m in al.matches:
         p = parent.sentences[m.parent] if m.parent is not None else None
         c = child.sentences[m.child] if m.child is not None else None
         if p is not None and c is not None:
             rel = relation_of(p, c)
-            edits = edit_script(p.text, c.text) if p.text != c.text else ()
+            edits = edit_script(p.text, c.text, words) if p.text != c.text else ()
             if rel == "localized":  # masked-equal: every word edit is a jurisdiction word
                 edits = tuple(Edit(e.op, e.old, e.new, e.op != "equal" and bool(_plain(e.old + e.new)))
                               for e in edits)

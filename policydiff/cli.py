@@ -605,10 +605,11 @@ def _inputs(corpus, manifest: str | None) -> tuple[str, ...]:
 
 def _compare_files(parent: str, child: str, encoding: str | None, granularity: str = "sentence"):
     """Load both plans, hint when they look swapped, and compare them."""
-    from . import compare, load
+    from . import compare, load, words
 
     if parent == child == "-":
         raise PolicydiffError("-: standard input can be only one of PARENT and CHILD")
+    words.preload()  # the word dictionary builds on another core while the plans are read and aligned
     p, c = load(parent, encoding=encoding), load(child, encoding=encoding)
     _hint_swapped(p, c)
     return compare(p, c, granularity=granularity)
