@@ -1,9 +1,11 @@
-"""Accuracy on the four blind golds (written by reading the documents, never from the engine).
+"""Accuracy on the five blind golds (written by reading the documents, never from the engine).
 
 The issue's targets (counterparts 0.95, dropped/added F1 0.9, relation accuracy 0.9) are not
 reached on these heavily rewritten pairs; ``benchmarks/gold_bench.py`` prints the figures against
 them. This test holds the floor the engine reaches today, so a change that loses accuracy fails.
-The last two golds were written blind while the mutual pass was built; their links were never read.
+The third and fourth golds were written blind while the mutual pass was built; their links were
+never read. The fifth (河南 大气 2017 → 周口 2020) was held out: written blind in the third session,
+first scored on the final engine of that session, read only afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ FLOORS = {
     "blind_youhua2019_henan2020.json": (0.72, 0.77, 0.79, 0.99),
     "blind_henan2020_kaifeng2021.json": (0.91, 0.95, 0.90, 0.94),
     "blind_wenming2020_sanmenxia2020.json": (0.81, 0.83, 0.72, 0.99),
+    # held out, first scored on 97a13dd: 0.897/0.928/0.708/0.967
+    "blind_henan2017daqi_zhoukou2020.json": (0.89, 0.92, 0.70, 0.96),
 }
 
 
