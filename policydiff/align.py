@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +47,9 @@ class Thresholds:
     split_gain: float = 0.04  # a split/merge must raise the pair's score at least this much
     split_piece: float = 0.5  # the extra piece must itself look like part of the other side (partial_ratio)
     split_min_len: int = 4  # and have at least this many characters
+    list_item: float = 0.8  # a list item of a split sentence: this share of it is in the sentence…
+    list_lead_in: float = 0.5  # … and the list's lead-in, once two of its items went there
+    list_max_items: int = 40  # past this many sub-items a lead is a chapter of articles, not a list
     merge_contained: float = 0.85  # a clause merged with a non-neighbour: this share of it is in the merged one
     merge_min_len: int = 12  # … and it has at least this many characters
     content_weight: float = 1.0  # IDF-weighted bigram cosine × this competes with the character ratio
@@ -654,10 +658,53 @@ def _splits_and_merges(parent: Document, child: Document, pc: list[str], cc: lis
     """Attach a leftover clause to its neighbour's counterpart when together they match it better."""
     splits = _attach(child.sentences, cc, pc, matched_c, lambda m: m.parent,
                      lambda j, i, score: Match(i, j, score, "split"), t)
+    splits += _attach_list(child, cc, pc, matched_c, lambda m: m.parent,
+                           lambda j, i, score: Match(i, j, score, "split"), t)
     split_parents = {m.parent for m in splits}
     merges = _attach(parent.sentences, pc, cc, matched_p, lambda m: m.child,
                      lambda i, j, score: Match(i, j, score, "merge"), t, skip=split_parents)
+    merges += _attach_list(parent, pc, cc, matched_p, lambda m: m.child,
+                           lambda i, j, score: Match(i, j, score, "merge"), t, skip=split_parents)
     return splits + merges
+
+
+def _attach_list(doc: Document, own: list[str], other: list[str], matched: dict[int, Match], counterpart,
+                 build, t: Thresholds, skip: set[int] | frozenset[int] = frozenset()) -> list[Match]:
+    """A sentence that lists measures (采取责令…停产、限制…行驶、停止…施工等措施), rewritten as a lead-in
+    and numbered sub-items, or the reverse: the leftover items of the list go where a matched item
+    of theirs went, when that sentence contains them; the lead-in follows two of its items.
+    """
+    index = {it.id: k for k, it in enumerate(doc.items)}
+    by_item = _sentences_by_item(doc)
+    leads = _lead_ins(list(doc.sentences))
+    # a formula the plan repeats (构成犯罪的，依法追究刑事责任) is contained anywhere: it proves nothing
+    seen = Counter(own)
+    sub_items: dict[str, list[int]] = {}
+    for k, it in enumerate(doc.items):
+        if it.parent_id in index:
+            sub_items.setdefault(it.parent_id, []).append(k)
+    out: list[Match] = []
+    for lead_id, subs in sub_items.items():
+        if not 2 <= len(subs) <= t.list_max_items or not leads.intersection(by_item[index[lead_id]]):
+            continue
+        members = [k for item in subs for k in by_item[item]]
+        heads = by_item[index[lead_id]]
+        for o in sorted({counterpart(matched[k]) for k in members + heads if k in matched} - {None}):
+            went = sum(1 for item in subs if any(k in matched and counterpart(matched[k]) == o for k in by_item[item]))
+            for k in members:
+                inside = _contained(own[k], other[o])
+                if k not in matched and k not in skip and seen[own[k]] == 1 and len(own[k]) >= t.split_min_len \
+                        and inside >= t.list_item:
+                    out.append(build(k, o, inside))
+                    matched[k] = out[-1]
+                    went += 1
+            if went >= 2:
+                for k in heads:
+                    inside = _contained(own[k], other[o])
+                    if k not in matched and k not in skip and seen[own[k]] == 1 and inside >= t.list_lead_in:
+                        out.append(build(k, o, inside))
+                        matched[k] = out[-1]
+    return out
 
 
 def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], counterpart,

@@ -128,6 +128,8 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
     c_item = {it.id: k for k, it in enumerate(child.items)}
     built: list[tuple[tuple[int, int, int], Pair]] = []
     landed: dict[int, int] = {}
+    p_up = [p_item.get(it.parent_id) for it in parent.items]
+    c_up = [c_item.get(it.parent_id) for it in child.items]
     reworded: list[str] = []
     for m in al.matches:
         if m.parent is not None and m.child is not None:
@@ -145,8 +147,8 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
             if rel == "localized":  # masked-equal: every word edit is a jurisdiction word
                 edits = tuple(Edit(e.op, e.old, e.new, e.op != "equal" and bool(_plain(e.old + e.new)))
                               for e in edits)
-            expected = al.item_of_parent.get(p_item[p.item_id])
-            moved = expected != c_item[c.item_id] or p_item[p.item_id] in al.moved_items
+            moved = not _in_place(p_item[p.item_id], c_item[c.item_id], al, p_up, c_up) \
+                or p_item[p.item_id] in al.moved_items
             score = 1.0 if rel in ("copied", "localized") else m.score
             note = responsible_change(p, c)
             masked = tuple((e.old, e.new) for e in edits if e.localized)
@@ -159,6 +161,14 @@ def _pairs(parent: Document, child: Document, al: Alignment) -> list[Pair]:
         built.append((_order_key(m, landed), pair))
     built.sort(key=lambda kp: kp[0])
     return [p for _, p in built]
+
+
+def _in_place(i: int, j: int, al: Alignment, p_up: list[int | None], c_up: list[int | None]) -> bool:
+    """Is child item ``j`` where parent item ``i`` went: its counterpart, or one level from it
+    (a sentence of measures that became a lead-in and sub-items, or sub-items folded into one)."""
+    went = al.item_of_parent.get(i)
+    return went == j or (went is not None and went == c_up[j]) or \
+        (p_up[i] is not None and al.item_of_parent.get(p_up[i]) == j)
 
 
 def _order_key(m, landed: dict[int, int]) -> tuple[int, int, int]:

@@ -143,3 +143,44 @@ def test_rewritten_clause_moved_to_another_part_is_paired_on_its_rare_words(base
     before = _compare(base, moved, thresholds=policydiff.Thresholds(mutual=1.01))
     (q,) = _pairs_of(before, old[:20])
     assert q.child is None
+
+
+HENAN_AIR = LINEAGE / "province-henan-2017-daqi-wuran-fangzhi-tiaoli.txt"
+MEASURES = ("县级以上人民政府应当根据重污染天气预警等级，及时启动应急预案，根据应急需要采取责令有关企业停产或者限产、"
+            "限制部分机动车行驶、停止工地土石方作业和建筑物拆除施工、停止幼儿园和学校组织的户外活动或者放假、"
+            "组织开展人工影响天气作业等应急措施。")
+AS_LIST = ("县级以上人民政府应当根据重污染天气预警等级，及时启动应急预案，根据应急需要可以采取下列应急措施：\n\n"
+           "（一）责令有关企业停产或者限产；\n\n（二）限制部分机动车行驶；\n\n（三）实施大宗物料错峰运输；\n\n"
+           "（四）停止工地土石方作业和建筑物拆除施工；\n\n（五）组织开展人工影响天气作业。")
+LISTED = ("及时启动应急预案", "责令有关企业停产", "限制部分机动车", "停止工地土石方", "组织开展人工影响")
+
+
+def test_a_sentence_of_measures_rewritten_as_a_lead_in_and_items():
+    """河南 第六十三条 lists its measures in one sentence; 周口 第三十八条 turns it into a lead-in and
+    numbered items, and adds one (实施大宗物料错峰运输). Every item the sentence contains is a split
+    of it, the lead-in too; the new item is added. And the reverse, a list folded into a sentence."""
+    text = HENAN_AIR.read_text(encoding="utf-8")
+    assert MEASURES in text
+    listed = text.replace(MEASURES, AS_LIST)
+    cmp = _compare(text, listed)
+    kids = {x.child.text: x for x in cmp.pairs if x.parent is not None and x.parent.text == MEASURES}
+    assert all(any(w in c for c in kids) for w in LISTED), sorted(kids)
+    assert all(x.relation == "adapted" for x in kids.values())
+    assert [x.relation for x in cmp.pairs if x.child is not None and "大宗物料" in x.child.text] == ["added"]
+    assert cmp.summary["added"] == 1 and cmp.summary["dropped"] == 0
+    assert cmp.summary["moved"] == 0  # restructured where it stood: the items hang under the same article
+
+    back = _compare(listed, text)
+    went = [x.parent.text for x in back.pairs if x.child is not None and x.child.text == MEASURES]
+    assert all(any(w in t for t in went) for w in LISTED), went
+    assert [x.relation for x in back.pairs if x.parent is not None and "大宗物料" in x.parent.text] == ["dropped"]
+    assert back.summary["moved"] == 0
+
+
+def test_without_the_list_pass_the_items_are_lost():
+    """The same rewrite, the list pass switched off (thresholds above 1): items are added clauses."""
+    from policydiff.align import Thresholds
+
+    text = HENAN_AIR.read_text(encoding="utf-8")
+    cmp = _compare(text, text.replace(MEASURES, AS_LIST), thresholds=Thresholds(list_item=1.01, list_lead_in=1.01))
+    assert cmp.summary["added"] > 1
