@@ -5,7 +5,8 @@
 - adapted: matched but reworded — carries a word-level edit script from jieba tokens;
 - dropped / added: no counterpart;
 - moved: the counterpart sits under a child item other than the one the outline alignment
-  pairs with the parent's item.
+  pairs with the parent's item, or one level from it (a sentence of measures that became a
+  lead-in and sub-items has not moved).
 """
 
 from __future__ import annotations
