@@ -6,7 +6,9 @@ commit checked out elsewhere) so before/after come from the same run.
 Each tree's bytecode is compiled first, as an install does: a process that compiles policydiff's
 source on every start (PYTHONDONTWRITEBYTECODE=1 with no __pycache__, as in this sandbox) measures
 the compiler, not the tool. CPU seconds (user + system, of the process and its helpers) are printed
-beside the wall time: `compare` builds the word dictionary on the second core.
+beside the wall time: `compare` builds the word dictionary on the second core. The command keeps
+compiled patterns between runs (policydiff/regex_cache.py, like bytecode): one row times it with
+that cache emptied before every run, the first run on a machine.
 
 Usage: python benchmarks/process_bench.py [--baseline-tree DIR] [--repeat 7]
 """
@@ -17,9 +19,11 @@ import argparse
 import compileall
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -79,6 +83,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    empty_cache = tempfile.mkdtemp(prefix="process-bench-")
     for tree in filter(None, [str(ROOT), args.baseline_tree]):
         compileall.compile_dir(str(Path(tree) / "policydiff"), quiet=1)
     for name, (p, c) in PAIRS.items():
@@ -89,12 +94,15 @@ def main() -> int:
             "policydiff (this tree)": ([sys.executable, "-m", "policydiff.cli", "compare", str(p), str(c),
                                         "--format", "json"], env),
         }
+        runs["policydiff, no pattern cache"] = (runs["policydiff (this tree)"][0],
+                                                 dict(env, XDG_CACHE_HOME=empty_cache))
         if args.baseline_tree:
             runs["policydiff (baseline tree)"] = (runs["policydiff (this tree)"][0],
                                                   dict(os.environ, PYTHONPATH=args.baseline_tree))
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
         for _ in range(args.repeat):  # interleaved, so load on the machine hits all alike
             for k, (cmd, e) in runs.items():
+                shutil.rmtree(Path(empty_cache) / "policydiff", ignore_errors=True)
                 times[k].append(timed(cmd, e))
         base = statistics.median(w for w, _ in times["difflib process"])
         print(name)
@@ -107,6 +115,7 @@ def main() -> int:
         medians = [statistics.median(float(s[2 * k + 1]) for s in stages) for k in range(len(names))]
         parts = "  ".join(f"{n} {m:.3f}" for n, m in zip(names, medians, strict=True))
         print(f"  one cold process, medians (s): {parts}")
+    shutil.rmtree(empty_cache, ignore_errors=True)
     return 0
 
 

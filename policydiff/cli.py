@@ -632,5 +632,13 @@ def _hint_swapped(parent, child) -> None:
         click.echo("policydiff: hint: the child is dated before the parent; did you swap them?", err=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
+def run() -> None:
+    """The console script: :func:`main`, with compiled patterns kept between runs (:mod:`regex_cache`)."""
+    from . import regex_cache
+
+    regex_cache.install()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -688,7 +688,11 @@ def test_planted_jieba_cache_in_the_temp_dir_is_not_used(tmp_path):  # S7
     assert clean.returncode == planted.returncode == 0, planted.stderr
     assert planted.stdout == clean.stdout
     assert b'"op": "replace"' in clean.stdout  # word edits were computed, so a planted dictionary had its chance
-    assert not (tmp_path / "cache").exists()  # nothing written to the user's cache either
+    # the user's own cache holds the compiled patterns (regex_cache), in a folder only they can open,
+    # and nothing else: no word dictionary
+    cache = tmp_path / "cache" / "policydiff"
+    assert [p.name.startswith("regex-") and p.suffix == ".json" for p in cache.iterdir()] == [True]
+    assert cache.stat().st_mode & 0o077 == 0
 
 
 # --- reliability, one by one ---------------------------------------------------------------------
