@@ -48,8 +48,9 @@ def preload() -> None:
     import subprocess
 
     try:
-        _helper = subprocess.Popen([sys.executable, "-c", _HELPER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
+        # isolated (-I): a module planted in the working folder (rjieba.py) must not be what it imports
+        _helper = subprocess.Popen([sys.executable, "-I", "-c", _HELPER], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         _helper = None
     else:

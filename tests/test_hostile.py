@@ -695,6 +695,20 @@ def test_planted_jieba_cache_in_the_temp_dir_is_not_used(tmp_path):  # S7
     assert cache.stat().st_mode & 0o077 == 0
 
 
+def test_a_module_planted_in_the_working_folder_is_not_imported_by_the_word_helper(tmp_path):  # S7
+    """`compare` cuts words in a helper process; run from a folder holding a planted rjieba.py, the
+    helper must import the installed library, not the plant."""
+    (tmp_path / "rjieba.py").write_text(f"open({str(tmp_path / 'pwned')!r}, 'w').close()\n"
+                                        "def cut(text, hmm=True):\n    return list(text)\n", encoding="utf-8")
+    exe = Path(sys.executable).parent / "policydiff"
+    args = [str(exe), "compare", str(SD17), str(LC17), "--format", "json"]
+    clean = subprocess.run(args, capture_output=True, timeout=300)
+    planted = subprocess.run(args, capture_output=True, timeout=300, cwd=tmp_path)
+    assert clean.returncode == planted.returncode == 0, planted.stderr
+    assert planted.stdout == clean.stdout
+    assert not (tmp_path / "pwned").exists()
+
+
 # --- reliability, one by one ---------------------------------------------------------------------
 
 def test_input_errors_survive_worker_processes(tmp_path):  # D13
