@@ -45,6 +45,8 @@ def preload() -> None:
     global _helper
     if _helper is not None or "rjieba" in sys.modules or (os.cpu_count() or 1) < 2:
         return
+    if getattr(sys, "frozen", False) or not sys.executable:  # no interpreter to start (a bundled app)
+        return
     import subprocess
 
     try:
