@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from .model import Document, MatchPass, Sentence
 
@@ -47,6 +48,8 @@ class Thresholds:
     split_gain: float = 0.04  # a split/merge must raise the pair's score at least this much
     split_piece: float = 0.5  # the extra piece must itself look like part of the other side (partial_ratio)
     split_min_len: int = 4  # and have at least this many characters
+    split_rest: float = 0.5  # or: the piece resembles what its neighbour left of the other side this much…
+    split_rest_min_len: int = 8  # … both having at least this many characters
     list_item: float = 0.8  # a list item of a split sentence: this share of it is in the sentence…
     list_lead_in: float = 0.5  # … and the list's lead-in, once two of its items went there
     list_max_items: int = 40  # past this many sub-items a lead is a chapter of articles, not a list
@@ -722,8 +725,9 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
             joined = own[nb] + own[k] if nb < k else own[k] + own[nb]
             together = fuzz.ratio(other[o], joined) / 100
             piece = _piece(own[k], other[o], t)
-            if together >= m.score + t.split_gain and piece >= t.split_piece and len(own[k]) >= t.split_min_len:
-                out.append(build(k, o, together))
+            if (together >= m.score + t.split_gain and piece >= t.split_piece and len(own[k]) >= t.split_min_len) \
+                    or _rest_matches(own[k], other[o], own[nb], t):
+                out.append(build(k, o, max(together, m.score)))
                 matched[k] = out[-1]
                 break
         else:
@@ -742,6 +746,20 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                     matched[k] = out[-1]
                     break
     return out
+
+
+def _rest_matches(piece: str, whole: str, kept: str, t: Thresholds) -> bool:
+    """A rewritten half of a split sentence: ``piece`` resembles what is left of ``whole`` once the
+    characters its neighbour ``kept`` matched are taken out (在用机动车应当…定期进行…排放检验，经检验合格
+    方可上道路行驶 → 在用机动车应当…定期对其进行排放检验。 + 经检验合格的，方可上道路行驶。)."""
+    if len(piece) < t.split_rest_min_len or max(len(whole), len(kept)) > t.partial_max_len:
+        return False
+    left = list(whole)
+    for op in Indel.opcodes(whole, kept):
+        if op.tag == "equal" and op.src_end - op.src_start >= 2:
+            left[op.src_start:op.src_end] = [""] * (op.src_end - op.src_start)
+    rest = "".join(left)
+    return len(rest) >= t.split_rest_min_len and fuzz.ratio(piece, rest) / 100 >= t.split_rest
 
 
 def _contained(piece: str, whole: str) -> float:

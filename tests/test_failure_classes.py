@@ -184,3 +184,27 @@ def test_without_the_list_pass_the_items_are_lost():
     text = HENAN_AIR.read_text(encoding="utf-8")
     cmp = _compare(text, text.replace(MEASURES, AS_LIST), thresholds=Thresholds(list_item=1.01, list_lead_in=1.01))
     assert cmp.summary["added"] > 1
+
+
+SPLIT_PARENT = "在用机动车应当按照国家和本省有关规定定期进行机动车污染物排放检验，经检验合格方可上道路行驶。"
+SPLIT_HALVES = ("在用机动车应当按照国家或者地方的有关规定，由机动车排放检验机构定期对其进行排放检验。", "经检验合格的，方可上道路行驶。")
+
+
+def test_a_sentence_split_into_two_rewritten_halves():
+    """河南 第四十二条's first sentence, split in two and reworded as 周口 did: the half that keeps few
+    of the parent's words is judged against what the other half left of the parent, and pairs too.
+    A new sentence put in its place instead (same frame: 在用机动车应当…) stays added."""
+    from policydiff.align import Thresholds
+
+    text = HENAN_AIR.read_text(encoding="utf-8")
+    assert SPLIT_PARENT in text
+    child = text.replace(SPLIT_PARENT, "".join(SPLIT_HALVES))
+    took = {x.child.text: x for x in _compare(text, child).pairs if x.parent is not None
+            and x.parent.text.startswith(SPLIT_PARENT) and x.child is not None}
+    assert set(SPLIT_HALVES) <= set(took), sorted(took)
+    assert any(took[h].evidence.matched_by == "split" for h in SPLIT_HALVES)
+    off = _compare(text, child, thresholds=Thresholds(split_rest=1.01))
+    assert [x.relation for x in off.pairs if x.child is not None and x.child.text == SPLIT_HALVES[0]] == ["added"]
+    new = "在用机动车应当优先使用新能源动力，鼓励加快充电设施建设。"
+    other = _compare(text, text.replace(SPLIT_PARENT, new + SPLIT_HALVES[1]))
+    assert [x.relation for x in other.pairs if x.child is not None and x.child.text == new] == ["added"]
