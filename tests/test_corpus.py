@@ -65,7 +65,11 @@ def chain(tmp_path_factory):
     city.text = city.text.replace(dropped_by_city, "")
     district = derive(city.text, "聊城市", "city", "东昌府区", "district", seed=8, move=False)
     added_by_district = "东昌府区建立政务公开网格员制度，每个社区明确一名网格员。"
-    district.text = district.text.replace("做好医疗机构院务公开", added_by_district + "做好医疗机构院务公开", 1)
+    # a sentence of its own (put inside a sentence, after 推行…民意调查制度，, it would make that sentence
+    # half parent and half new: a split of the parent sentence, which trace follows up to the province)
+    assert "推行卫生计生重大民生决策事项民意调查制度" in district.text
+    district.text = district.text.replace("推行卫生计生重大民生决策事项民意调查制度",
+                                          added_by_district + "推行卫生计生重大民生决策事项民意调查制度", 1)
     paths = {}
     for name, text in (("province.txt", base), ("city.txt", city.text), ("district.txt", district.text)):
         (tmp / name).write_text(text, encoding="utf-8")
