@@ -694,17 +694,20 @@ def _attach_list(doc: Document, own: list[str], other: list[str], matched: dict[
         heads = by_item[index[lead_id]]
         for o in sorted({counterpart(matched[k]) for k in members + heads if k in matched} - {None}):
             went = sum(1 for item in subs if any(k in matched and counterpart(matched[k]) == o for k in by_item[item]))
-            for k in members:
+            free = [k for k in members if k not in matched and k not in skip and seen[own[k]] == 1
+                    and len(own[k]) >= t.split_min_len]
+            for k in free:
                 inside = _contained(own[k], other[o])
-                if k not in matched and k not in skip and seen[own[k]] == 1 and len(own[k]) >= t.split_min_len \
-                        and inside >= t.list_item:
+                if inside >= t.list_item:
                     out.append(build(k, o, inside))
                     matched[k] = out[-1]
                     went += 1
             if went >= 2:
                 for k in heads:
+                    if k in matched or k in skip or seen[own[k]] != 1:
+                        continue
                     inside = _contained(own[k], other[o])
-                    if k not in matched and k not in skip and seen[own[k]] == 1 and inside >= t.list_lead_in:
+                    if inside >= t.list_lead_in:
                         out.append(build(k, o, inside))
                         matched[k] = out[-1]
     return out

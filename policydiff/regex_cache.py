@@ -20,7 +20,6 @@ import atexit
 import json
 import os
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -107,21 +106,19 @@ def install() -> bool:
 
 
 def _save(path: Path, cached: dict, fresh: dict) -> None:
-    """Write the cache with this run's new patterns, atomically; a folder we cannot write is no error."""
+    """Write the cache with this run's new patterns (atomically, as every output is written); a
+    folder we cannot write is no error."""
     if not fresh:
         return
+    from .errors import PolicydiffError
+    from .output import write_output
+
+    keep = {**cached, **fresh} if len(cached) + len(fresh) <= _MAX_ENTRIES else fresh
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            keep = {**cached, **fresh} if len(cached) + len(fresh) <= _MAX_ENTRIES else fresh
-            json.dump(keep, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        write_output(str(path), json.dumps(keep, ensure_ascii=False, separators=(",", ":")))
+    except (OSError, PolicydiffError):
+        pass
 
 
 __all__ = ["cache_file", "install"]
