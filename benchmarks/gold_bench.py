@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import policydiff
@@ -60,84 +61,114 @@ def _f1(pred: set, gold: set) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(gold_path: str | Path, thresholds=None) -> dict:
-    """Accuracy figures of ``policydiff.compare`` against one blind gold."""
-    gold_path = Path(gold_path)
-    g = json.loads(gold_path.read_text(encoding="utf-8"))
-    parent = policydiff.load((gold_path.parent / g["parent"]) if (gold_path.parent / g["parent"]).exists()
-                             else ROOT / g["parent"])
-    child = policydiff.load((gold_path.parent / g["child"]) if (gold_path.parent / g["child"]).exists()
-                            else ROOT / g["child"])
-    cmp = policydiff.compare(parent, child) if thresholds is None else policydiff.compare(parent, child,
-                                                                                          thresholds=thresholds)
+@dataclass
+class Reading:
+    """One reading of a document pair on a gold's units: a human annotation or the engine's pairs.
+
+    ``pairs_of`` maps a parent unit to its counterparts in order: (child units, relation) for
+    each link (annotation) or pair (engine) it takes part in. ``paired_p`` and ``paired_c`` are the
+    units with any counterpart; a unit with none is dropped (parent) or added (child).
+    """
+
+    pairs_of: dict[str, list[tuple[set[str], str]]]
+    paired_p: set[str]
+    paired_c: set[str]
+
+
+def annotation(g: dict) -> Reading:
+    """A gold's own reading of its units."""
+    pairs_of: dict[str, list[tuple[set[str], str]]] = {u["id"]: [] for u in g["parent_units"]}
+    paired_c: set[str] = set()
+    for link in g["links"]:
+        for pid in link["parent"]:
+            pairs_of[pid].append((set(link["child"]), link["relation"]))
+        paired_c |= set(link["child"])
+    return Reading(pairs_of, {p for p, v in pairs_of.items() if v}, paired_c)
+
+
+def engine_reading(g: dict, parent, child, cmp) -> tuple[Reading, set[str], set[str]]:
+    """The engine's pairs read back onto the gold's units, and the units located in its text."""
     p_own = _locate(parent, g["parent_units"])
     c_own = _locate(child, g["child_units"])
     p_index = {s.id: n for n, s in enumerate(parent.sentences)}
     c_index = {s.id: n for n, s in enumerate(child.sentences)}
     engine_pairs: dict[int, list[tuple[int, str]]] = {}
-    engine_child: dict[int, list[int]] = {}
+    engine_child: set[int] = set()
     for pr in cmp.pairs:
         if pr.parent is not None and pr.child is not None:
             a, b = p_index[pr.parent.id], c_index[pr.child.id]
             engine_pairs.setdefault(a, []).append((b, pr.relation))
-            engine_child.setdefault(b, []).append(a)
+            engine_child.add(b)
     units_of_child: dict[int, set[str]] = {}
     for uid, own in c_own.items():
         if own is not None:
             units_of_child.setdefault(own, set()).add(uid)
-    units_of_parent: dict[int, set[str]] = {}
-    for uid, own in p_own.items():
-        if own is not None:
-            units_of_parent.setdefault(own, set()).add(uid)
-    gold_cp: dict[str, set[str]] = {u["id"]: set() for u in g["parent_units"]}
-    gold_rel: dict[str, str] = {}
-    gold_pc: dict[str, set[str]] = {u["id"]: set() for u in g["child_units"]}
-    for link in g["links"]:
-        for pid in link["parent"]:
-            gold_cp[pid] |= set(link["child"])
-            gold_rel[pid] = link["relation"]
-        for cid in link["child"]:
-            gold_pc[cid] |= set(link["parent"])
+    pairs_of = {pid: [(units_of_child.get(b, set()), r) for b, r in engine_pairs.get(own, [])]
+                for pid, own in p_own.items() if own is not None}
+    paired_c = {cid for cid, own in c_own.items() if own is not None and own in engine_child}
+    located_p = {k for k, v in p_own.items() if v is not None}
+    located_c = {k for k, v in c_own.items() if v is not None}
+    return Reading(pairs_of, {p for p, v in pairs_of.items() if v}, paired_c), located_p, located_c
+
+
+def measure(ref: Reading, hyp: Reading, parents: set[str], children: set[str]) -> dict:
+    """Figures of ``hyp`` against ``ref`` on the given parent and child units.
+
+    counterparts: share of parent units on which both have none, or overlapping ones; dropped
+    and added F1; relation accuracy on the parent units both link, with overlapping counterparts.
+    """
     right = total = rel_right = rel_total = 0
     per_rel: Counter[str] = Counter()
     per_rel_right: Counter[str] = Counter()
-    pred_dropped, pred_added = set(), set()
     confusion: Counter[tuple[str, str]] = Counter()
-    for pid, want in gold_cp.items():
-        own = p_own[pid]
-        if own is None:
+    for pid in ref.pairs_of:
+        if pid not in parents:
             continue
         total += 1
-        got_pairs = engine_pairs.get(own, [])
-        got = set().union(*(units_of_child.get(b, set()) for b, _r in got_pairs)) if got_pairs else set()
-        if not got_pairs:
-            pred_dropped.add(pid)
+        want = set().union(*(c for c, _r in ref.pairs_of[pid]))
+        got_pairs = hyp.pairs_of.get(pid, [])
+        got = set().union(*(c for c, _r in got_pairs))
         ok = (not want and not got) or bool(want & got)
         right += ok
         if want and ok:
             rel_total += 1
-            rels = [r for b, r in got_pairs if units_of_child.get(b, set()) & want]
-            engine_rel = rels[0] if rels else "?"
-            per_rel[gold_rel[pid]] += 1
-            confusion[(gold_rel[pid], engine_rel)] += 1
-            if engine_rel == gold_rel[pid]:
+            want_rel = ref.pairs_of[pid][-1][1]
+            rels = [r for c, r in got_pairs if c & want]
+            got_rel = rels[0] if rels else "?"
+            per_rel[want_rel] += 1
+            confusion[(want_rel, got_rel)] += 1
+            if got_rel == want_rel:
                 rel_right += 1
-                per_rel_right[gold_rel[pid]] += 1
-    for cid, own in c_own.items():
-        if own is not None and not engine_child.get(own):
-            pred_added.add(cid)
-    located_p = sum(1 for v in p_own.values() if v is not None)
-    located_c = sum(1 for v in c_own.values() if v is not None)
+                per_rel_right[want_rel] += 1
     return {
-        "gold": gold_path.name,
-        "units": (len(g["parent_units"]), len(g["child_units"])),
-        "located": (located_p, located_c),
         "counterparts": round(right / total, 4) if total else 0.0,
-        "dropped_f1": round(_f1(pred_dropped, set(g["dropped"]) & {k for k, v in p_own.items() if v is not None}), 4),
-        "added_f1": round(_f1(pred_added, set(g["added"]) & {k for k, v in c_own.items() if v is not None}), 4),
+        "dropped_f1": round(_f1(parents - hyp.paired_p, parents - ref.paired_p), 4),
+        "added_f1": round(_f1(children - hyp.paired_c, children - ref.paired_c), 4),
         "relation_accuracy": round(rel_right / rel_total, 4) if rel_total else 0.0,
         "per_relation": {r: f"{per_rel_right[r]}/{per_rel[r]}" for r in sorted(per_rel)},
         "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items())},
+    }
+
+
+def _load_pair(gold_path: Path, g: dict):
+    def doc(rel: str):
+        return policydiff.load(gold_path.parent / rel if (gold_path.parent / rel).exists() else ROOT / rel)
+    return doc(g["parent"]), doc(g["child"])
+
+
+def score(gold_path: str | Path, thresholds=None) -> dict:
+    """Accuracy figures of ``policydiff.compare`` against one blind gold."""
+    gold_path = Path(gold_path)
+    g = json.loads(gold_path.read_text(encoding="utf-8"))
+    parent, child = _load_pair(gold_path, g)
+    cmp = policydiff.compare(parent, child) if thresholds is None else policydiff.compare(parent, child,
+                                                                                          thresholds=thresholds)
+    engine, located_p, located_c = engine_reading(g, parent, child, cmp)
+    return {
+        "gold": gold_path.name,
+        "units": (len(g["parent_units"]), len(g["child_units"])),
+        "located": (len(located_p), len(located_c)),
+        **measure(annotation(g), engine, located_p, located_c),
         "engine": {k: cmp.summary[k] for k in ("copied", "localized", "adapted", "dropped", "added")},
     }
 

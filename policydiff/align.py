@@ -35,6 +35,7 @@ class Thresholds:
 
     item: float = 0.40  # an item pair gains (score - item) in the outline DP
     item_title_weight: float = 0.35  # share of the item score that comes from headings
+    item_repair: float = 0.2  # an item paired in order moves to a far better free counterpart (by this)
     sentence: float = 0.42  # inside aligned items, a sentence pair gains (score - sentence)
     sentence_short: float = 0.36  # same, when both clauses are short (< short_len characters)
     short_len: int = 24
@@ -569,11 +570,11 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
 
     pairs = _dp(item_score - t.item)
     items_aligned = {i: j for i, j in pairs}
+    moved_items = _repaired(item_score, items_aligned, t)
     # moved items: unaligned on both sides but similar
     free_p = [i for i in range(len(parent.items)) if i not in items_aligned]
     used_c = set(items_aligned.values())
     free_c = [j for j in range(len(child.items)) if j not in used_c]
-    moved_items = set()
     for i, j in _greedy(item_score, free_p, free_c, t.rescue_item):
         items_aligned[i] = j
         moved_items.add(i)
@@ -616,11 +617,14 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
         for a, b in _dp(sub - t.sequence):
             take(free_p[a], free_c[b], float(sub[a, b]), "sequence")
 
+    # a clause split into pieces before the rescues, so a piece left over competes with no one
+    pieces = _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
     leads = (_lead_ins(parent.sentences), _lead_ins(child.sentences))
     for i, j, how in _rescues(sent, content, veto, *leftovers(), t, leads):
         take(i, j, float(sent[i, j]), how)
 
-    matches = list(matched_p.values())
+    matches = list({id(m): m for m in matched_p.values()}.values())
+    matches = [m for m in matches if m.evidence not in ("split", "merge")] + pieces
     matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
     covered_p = {m.parent for m in matches}
     covered_c = {m.child for m in matches}
@@ -633,6 +637,31 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     item_pairs += [(i, None, 0.0) for i in range(len(parent.items)) if i not in items_aligned]
     item_pairs += [(None, j, 0.0) for j in range(len(child.items)) if j not in aligned_c]
     return Alignment(item_pairs, matches, items_aligned, moved_items)
+
+
+def _repaired(item_score: np.ndarray, items_aligned: dict[int, int], t: Thresholds) -> set[int]:
+    """Items the outline DP paired in order although each has a far better counterpart out of order.
+
+    A child that moves a chapter forward (生态环境 before 文明出行) leaves the DP a choice of one of the
+    two orders; the other chapter's lead-in then pairs with whatever lead-in stands in its place, on
+    frame words alone (公民应当保护生态环境，自觉遵守下列规定： → 公民应当文明使用互联网，自觉遵守下列规定：).
+    A parent item moves to a child item the DP left free when they are each other's best counterpart,
+    at least ``rescue_item`` and ``item_repair`` above the pair the DP made. Returns the moved items.
+    """
+    if not items_aligned or not item_score.size:
+        return set()
+    used_c = set(items_aligned.values())
+    free = np.array([j not in used_c for j in range(item_score.shape[1])], dtype=bool)
+    best_p = item_score.argmax(axis=0)
+    moved = set()
+    for i, j in sorted(items_aligned.items()):
+        row = np.where(free, item_score[i], -1.0)
+        k = int(row.argmax())
+        if free[k] and best_p[k] == i and row[k] >= t.rescue_item and row[k] - item_score[i, j] >= t.item_repair:
+            items_aligned[i] = k
+            free[k], free[j] = False, True
+            moved.add(i)
+    return moved
 
 
 def _greedy(score: np.ndarray, rows: list[int], cols: list[int], threshold: float) -> list[tuple[int, int]]:
@@ -698,7 +727,10 @@ def _attach_list(doc: Document, own: list[str], other: list[str], matched: dict[
                     and len(own[k]) >= t.split_min_len]
             for k in free:
                 inside = _contained(own[k], other[o])
-                if inside >= t.list_item:
+                # or the rewritten other half of a sentence its neighbouring item took part of
+                if inside >= t.list_item or any(
+                        nb in matched and counterpart(matched[nb]) == o and _rest_matches(own[k], other[o], own[nb], t)
+                        for nb in (k - 1, k + 1) if nb in members):
                     out.append(build(k, o, inside))
                     matched[k] = out[-1]
                     went += 1
