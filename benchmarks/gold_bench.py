@@ -7,7 +7,9 @@ engine sentence that overlaps it most; the engine's pairs are then read back ont
 
 Figures per gold: counterparts right (share of parent units whose engine counterparts agree with
 the gold: both none, or overlapping), dropped F1, added F1, relation accuracy on correctly paired
-units, and per-relation recall. Usage: python benchmarks/gold_bench.py [GOLD.json ...]
+units, and per-relation recall. Where a second annotator read the same units
+(``second_*.json``), the two readers are scored against each other too: how far careful reading
+agrees, the ceiling any engine is held to. Usage: python benchmarks/gold_bench.py [GOLD.json ...]
 """
 
 from __future__ import annotations
@@ -173,6 +175,48 @@ def score(gold_path: str | Path, thresholds=None) -> dict:
     }
 
 
+def _counterparts(r: Reading, pid: str) -> set[str]:
+    return set().union(*(c for c, _r in r.pairs_of.get(pid, [])))
+
+
+def agreement(gold_path: str | Path) -> dict | None:
+    """Two readers against each other, and the engine against both, on a gold that has a second reading.
+
+    The second reading (``second_<name>.json`` beside ``blind_<name>.json``) was written by another
+    annotator from the same units without the first gold's links. Figures: the second reader
+    against the first; the engine against the second; and the engine against the first on the units
+    the two readers agree on (a parent unit both leave without counterpart or both link with
+    overlapping ones; a child unit both link or both call added). None if there is no second reading.
+    """
+    gold_path = Path(gold_path)
+    second = gold_path.with_name(gold_path.name.replace("blind_", "second_", 1))
+    if not gold_path.name.startswith("blind_") or not second.exists():
+        return None
+    g = json.loads(gold_path.read_text(encoding="utf-8"))
+    first = annotation(g)
+    other = annotation({**json.loads(second.read_text(encoding="utf-8")),
+                        "parent_units": g["parent_units"], "child_units": g["child_units"]})
+    parents = {u["id"] for u in g["parent_units"]}
+    children = {u["id"] for u in g["child_units"]}
+    parent, child = _load_pair(gold_path, g)
+    engine, located_p, located_c = engine_reading(g, parent, child, policydiff.compare(parent, child))
+    agreed_p = {p for p in parents if bool(_counterparts(first, p) & _counterparts(other, p))
+                or not (_counterparts(first, p) or _counterparts(other, p))}
+    agreed_c = {c for c in children if (c in first.paired_c) == (c in other.paired_c)}
+    return {
+        "second": second.name,
+        "readers": measure(first, other, parents, children),
+        "engine_vs_second": measure(other, engine, located_p, located_c),
+        "agreed": (len(agreed_p), len(parents), len(agreed_c), len(children)),
+        "engine_on_agreed": measure(first, engine, located_p & agreed_p, located_c & agreed_c),
+    }
+
+
+def _figures(x: dict) -> str:
+    return (f"counterparts {x['counterparts']:.3f}  dropped F1 {x['dropped_f1']:.3f}"
+            f"  added F1 {x['added_f1']:.3f}  relation accuracy {x['relation_accuracy']:.3f}")
+
+
 # the engine without the mutual pass (align._mutual), without the list pass (align._attach_list) and
 # without the test of a split's rewritten half (align._rest_matches), printed beside it so each
 # change is measured in one run
@@ -189,9 +233,15 @@ def main(argv: list[str]) -> int:
         runs = [("engine", r)] + [(name, score(gp, thresholds=Thresholds(**kw))) for name, kw in WITHOUT.items()]
         print(f"{r['gold']}: units {r['units']} located {r['located']}")
         for name, x in runs:
-            print(f"  {name:<20} counterparts {x['counterparts']:.3f}  dropped F1 {x['dropped_f1']:.3f}"
-                  f"  added F1 {x['added_f1']:.3f}  relation accuracy {x['relation_accuracy']:.3f}")
+            print(f"  {name:<20} {_figures(x)}")
         print("  (targets 0.95 / 0.9 / 0.9 / 0.9)")
+        a = agreement(gp)
+        if a is not None:
+            np_, tp, nc, tc = a["agreed"]
+            print(f"  second reader ({a['second']}) against the first: {_figures(a['readers'])}")
+            print(f"  engine against the second reader:     {_figures(a['engine_vs_second'])}")
+            print(f"  engine on the {np_}/{tp} parent and {nc}/{tc} child units both readers agree on: "
+                  f"{_figures(a['engine_on_agreed'])}")
         print(f"  per gold relation (engine right/gold): {r['per_relation']}")
         print(f"  confusion gold->engine: {r['confusion']}")
         print(f"  engine summary: {r['engine']}")

@@ -23,9 +23,11 @@ LINEAGE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "lineage"
 # 0.649/0.720/0.765/0.956, 0.929/0.961/0.915/0.947 and 0.799/0.820/0.703/1.000
 FLOORS = {
     "blind_guobanfa2019_6_jiangxi.json": (0.79, 0.77, 0.71, 0.97),
-    "blind_youhua2019_henan2020.json": (0.72, 0.77, 0.79, 0.99),
+    # fourth session: 河南 0.742/0.782/0.808/1.000 (splits before the rescues, list halves), 三门峡
+    # 0.849/0.868/0.747/1.000 (item_repair)
+    "blind_youhua2019_henan2020.json": (0.73, 0.77, 0.80, 0.99),
     "blind_henan2020_kaifeng2021.json": (0.91, 0.95, 0.90, 0.94),
-    "blind_wenming2020_sanmenxia2020.json": (0.83, 0.85, 0.74, 0.99),
+    "blind_wenming2020_sanmenxia2020.json": (0.84, 0.86, 0.74, 0.99),
     # held out, first scored on 97a13dd: 0.897/0.928/0.708/0.967; with the list pass (built after
     # reading its misses) 0.897/0.928/0.764/0.967, and 三门峡 0.821/0.844/0.738 → 0.832/0.855/0.747
     # and with the rewritten-halves split test (split_rest) 0.897/0.928/0.791/0.967
@@ -89,3 +91,23 @@ def test_compare_json_splits_a_sentence_of_measures_into_the_lead_in_and_items_t
     took = {p["child"]["text"] for p in pairs if p["parent"] and p["child"]
             and p["parent"]["text"].startswith(units["p125"][:30])}
     assert {units[c] for c in halves["child"]} <= took, sorted(took)
+
+
+@pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
+def test_compare_json_pairs_a_moved_article_with_its_own_lead_in(cli):
+    """Through the CLI, on 河南 文明 → 三门峡: the child moved 保护生态环境 before 文明出行. The gold (written by
+    reading) pairs the parent's lead-in 公民应当保护生态环境，自觉遵守下列规定： with the child's identical one,
+    copied; the outline DP alone paired it with 公民应当文明使用互联网，自觉遵守下列规定：."""
+    import json
+
+    gold = json.loads((GOLD / "blind_wenming2020_sanmenxia2020.json").read_text(encoding="utf-8"))
+    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    assert units["p61"] == units["c39"] == "公民应当保护生态环境，自觉遵守下列规定："
+    assert {"parent": ["p61"], "child": ["c39"], "relation": "copied"}.items() <= \
+        next(x for x in gold["links"] if x["parent"] == ["p61"]).items()
+    res = cli("compare", LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt",
+              LINEAGE / "city-sanmenxia-2020-wenming-xingwei-cujin-tiaoli.txt", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    took = [(p["child"]["text"] if p["child"] else None, p["relation"]) for p in json.loads(res.stdout)["pairs"]
+            if p["parent"] and p["parent"]["text"] == units["p61"]]
+    assert took == [(units["c39"], "copied")]

@@ -208,3 +208,35 @@ def test_a_sentence_split_into_two_rewritten_halves():
     new = "在用机动车应当优先使用新能源动力，鼓励加快充电设施建设。"
     other = _compare(text, text.replace(SPLIT_PARENT, new + SPLIT_HALVES[1]))
     assert [x.relation for x in other.pairs if x.child is not None and x.child.text == new] == ["added"]
+
+
+HENAN_CIVILITY = LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt"
+
+
+def _article(text: str, label: str) -> str:
+    m = re.search(rf"\n{label} [^\n]*\n(?:(?!\n第[一二三四五六七八九十]+条 )[\s\S])*", text)
+    assert m, label
+    return m.group(0)
+
+
+def test_articles_moved_past_each_other_pair_with_their_own_lead_ins():
+    """三门峡 moved 河南 文明行为促进条例's 生态环境 article before 文明出行 and put 网络 where 生态环境 stood.
+    Taking the order of the longer run, the outline DP pairs 生态环境's lead-in with 网络's, on frame
+    words (公民应当…，自觉遵守下列规定：, 0.65); each lead-in must pair with its own copy instead, and the
+    articles' items follow. With the repair switched off the lead-ins cross (so this test can fail)."""
+    from policydiff.align import Thresholds
+
+    text = HENAN_CIVILITY.read_text(encoding="utf-8")
+    eco, travel, net = (_article(text, n) for n in ("第十五条", "第十三条", "第十九条"))
+    child = text.replace(net, "").replace(eco, net).replace(travel, eco + travel)
+    leads = ("公民应当保护生态环境，自觉遵守下列规定：", "公民应当文明使用网络，自觉遵守下列规定：")
+
+    def lead_pairs(cmp):
+        return [(p.parent.text, p.child.text if p.child else None, p.relation) for p in cmp.pairs
+                if p.parent is not None and p.parent.text in leads]
+
+    cmp = _compare(text, child)
+    assert sorted(lead_pairs(cmp)) == sorted((x, x, "copied") for x in leads)
+    assert cmp.summary["copied"] == len(cmp.pairs) and cmp.summary["moved"] > 0
+    off = _compare(text, child, thresholds=Thresholds(item_repair=10.0))
+    assert any(c != p for p, c, _r in lead_pairs(off))
