@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from .citations import article_number, article_refs
 from .model import Document, MatchPass, Sentence
 
 
@@ -36,6 +37,8 @@ class Thresholds:
     item: float = 0.40  # an item pair gains (score - item) in the outline DP
     item_title_weight: float = 0.35  # share of the item score that comes from headings
     item_repair: float = 0.2  # an item paired in order moves to a far better free counterpart (by this)
+    references: bool = True  # clauses citing articles of their plan (违反本条例第十八条) pair by those articles…
+    cited: float = 0.75  # … two citing articles the outline pairs score at least this; others do not pair
     sentence: float = 0.42  # inside aligned items, a sentence pair gains (score - sentence)
     sentence_short: float = 0.36  # same, when both clauses are short (< short_len characters)
     short_len: int = 24
@@ -568,16 +571,17 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     sent, content, contained, veto = _sentence_scores(pc, cc, t)
     item_score = _item_scores(parent, child, pc, cc, t)
 
-    pairs = _dp(item_score - t.item)
-    items_aligned = {i: j for i, j in pairs}
-    moved_items = _repaired(item_score, items_aligned, t)
-    # moved items: unaligned on both sides but similar
-    free_p = [i for i in range(len(parent.items)) if i not in items_aligned]
-    used_c = set(items_aligned.values())
-    free_c = [j for j in range(len(child.items)) if j not in used_c]
-    for i, j in _greedy(item_score, free_p, free_c, t.rescue_item):
-        items_aligned[i] = j
-        moved_items.add(i)
+    items_aligned, moved_items = _align_items(item_score, t)
+    # penalty articles read alike (违反本条例第…条规定…责令改正…罚款); what tells them apart is the article
+    # each punishes: once the outline is aligned, the articles two clauses cite agree or conflict
+    votes, ref_sents = _reference_agreement(parent, child, items_aligned) if t.references else ({}, None)
+    if votes and ref_sents is not None:
+        item_score = item_score.copy()
+        for (a, b), vote in votes.items():
+            item_score[a, b] = max(item_score[a, b], t.cited) if vote > 0 else 0.0
+        items_aligned, moved_items = _align_items(item_score, t)
+        sent = np.where(ref_sents < 0, 0.0, np.where(ref_sents > 0, np.maximum(sent, t.cited), sent))
+        veto = veto | (ref_sents < 0)
 
     p_sents, c_sents = _sentences_by_item(parent), _sentences_by_item(child)
 
@@ -637,6 +641,91 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     item_pairs += [(i, None, 0.0) for i in range(len(parent.items)) if i not in items_aligned]
     item_pairs += [(None, j, 0.0) for j in range(len(child.items)) if j not in aligned_c]
     return Alignment(item_pairs, matches, items_aligned, moved_items)
+
+
+def _align_items(item_score: np.ndarray, t: Thresholds) -> tuple[dict[int, int], set[int]]:
+    """Parent item → child item, in outline order (DP), repaired, then moved items matched anywhere."""
+    items_aligned = dict(_dp(item_score - t.item))
+    moved_items = _repaired(item_score, items_aligned, t)
+    # moved items: unaligned on both sides but similar
+    free_p = [i for i in range(item_score.shape[0]) if i not in items_aligned]
+    used_c = set(items_aligned.values())
+    free_c = [j for j in range(item_score.shape[1]) if j not in used_c]
+    for i, j in _greedy(item_score, free_p, free_c, t.rescue_item):
+        items_aligned[i] = j
+        moved_items.add(i)
+    return items_aligned, moved_items
+
+
+def _reference_agreement(parent: Document, child: Document, items_aligned: dict[int, int]
+                         ) -> tuple[dict[tuple[int, int], int], np.ndarray | None]:
+    """(item pairs, clause pairs): +1 where the articles a parent clause cites (违反本条例第十八条规定) went,
+    in ``items_aligned``, to an article the child clause cites; -1 where the articles either clause
+    cites are aligned, but not with each other; 0 where either cites none or none of them is aligned. An item pair takes
+    +1 if any of its clause pairs has it, else -1 if any has that."""
+    p_refs = [article_refs(s.text) for s in parent.sentences]
+    c_refs = [article_refs(s.text) for s in child.sentences]
+    rows = [i for i, r in enumerate(p_refs) if r]
+    cols = [j for j, r in enumerate(c_refs) if r]
+    if not rows or not cols:
+        return {}, None
+    items: dict[tuple[int, int], int] = {}
+    sents = np.zeros((len(p_refs), len(c_refs)), dtype=np.int8)
+    p_number = {k: n for k, it in enumerate(parent.items) if (n := article_number(it.number)) is not None}
+    c_number = {k: n for k, it in enumerate(child.items) if (n := article_number(it.number)) is not None}
+    # article number → the other plan's article numbers it is aligned with
+    went: dict[int, set[int]] = {}
+    came: dict[int, set[int]] = {}
+    for a, b in items_aligned.items():
+        if a in p_number and b in c_number:
+            went.setdefault(p_number[a], set()).add(c_number[b])
+            came.setdefault(c_number[b], set()).add(p_number[a])
+    known_p, known_c = set(p_number.values()), set(c_number.values())
+    p_item = {it.id: k for k, it in enumerate(parent.items)}
+    c_item = {it.id: k for k, it in enumerate(child.items)}
+    for i in rows:
+        to = set().union(*(went.get(n, set()) for n in p_refs[i]))
+        a = p_item[parent.sentences[i].item_id]
+        for j in cols:
+            frm = set().union(*(came.get(n, set()) for n in c_refs[j]))
+            if to & c_refs[j]:
+                sents[i, j] = 1
+            elif to or frm or (p_refs[i] <= known_p and c_refs[j] <= known_c):
+                sents[i, j] = -1
+            else:
+                continue
+            b = c_item[child.sentences[j].item_id]
+            items[a, b] = max(items.get((a, b), -1), int(sents[i, j]))
+    # the other clauses of two penalty articles that punish different duties (情节严重的，… / 拒不改正的，…)
+    # go with their articles
+    p_by_item, c_by_item = _sentences_by_item(parent), _sentences_by_item(child)
+    for (a, b), vote in items.items():
+        if vote < 0:
+            block = np.ix_(p_by_item[a], c_by_item[b])
+            sents[block] = np.where(sents[block] == 0, -1, sents[block])
+    # a penalty is not the duty it punishes: a clause citing an article is not paired with a clause
+    # of that article's counterpart (禁止新建…高污染燃料的设施 → 违反本条例第十六条第二款规定，…新建…的)
+    p_article = _article_of(parent, p_number)
+    c_article = _article_of(child, c_number)
+    for j in cols:
+        frm = set().union(*(came.get(n, set()) for n in c_refs[j]))
+        duty = [i for i, n in enumerate(p_article) if n in frm and not p_refs[i] and sents[i, j] == 0]
+        sents[duty, j] = -1
+    for i in rows:
+        to = set().union(*(went.get(n, set()) for n in p_refs[i]))
+        duty = [j for j, n in enumerate(c_article) if n in to and not c_refs[j] and sents[i, j] == 0]
+        sents[i, duty] = -1
+    return items, sents
+
+
+def _article_of(doc: Document, number: dict[int, int]) -> list[int | None]:
+    """The number of the article each clause belongs to (its item's, or the nearest enclosing one's)."""
+    index = {it.id: k for k, it in enumerate(doc.items)}
+    of_item: list[int | None] = []
+    for k, it in enumerate(doc.items):
+        up = index.get(it.parent_id) if it.parent_id is not None else None
+        of_item.append(number.get(k, of_item[up] if up is not None and up < k else None))
+    return [of_item[index[s.item_id]] for s in doc.sentences]
 
 
 def _repaired(item_score: np.ndarray, items_aligned: dict[int, int], t: Thresholds) -> set[int]:

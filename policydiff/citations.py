@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .frontmatter import normalize_doc_number
 from .model import Document
+from .numbering import han_to_int
 from .rules import load_table
 
 _CITE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,120})》(?:[（(]([^（）()]{2,30}?号)[）)])?")
@@ -56,6 +57,23 @@ def _issuer_re() -> re.Pattern[str]:
 @functools.lru_cache(maxsize=1)
 def _strip_res() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for (p,) in _rules()["strip"])
+
+
+@functools.lru_cache(maxsize=1)
+def _self_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_rules()["self_ref"][0][0]), re.compile(_rules()["self_article"][0][0])
+
+
+def article_refs(text: str) -> frozenset[int]:
+    """The articles of its own document a clause cites: 违反本条例第十八条第一款、第二十条规定的 → {18, 20}."""
+    ref, article = _self_res()
+    return frozenset(han_to_int(n) for m in ref.finditer(text) for n in article.findall(m.group(0)))
+
+
+def article_number(label: str) -> int | None:
+    """The number of an article label (第二十七条 → 27), or None for any other label."""
+    m = _self_res()[1].fullmatch(label.strip())
+    return han_to_int(m.group(1)) if m else None
 
 
 def title_key(title: str) -> str:

@@ -240,3 +240,46 @@ def test_articles_moved_past_each_other_pair_with_their_own_lead_ins():
     assert cmp.summary["copied"] == len(cmp.pairs) and cmp.summary["moved"] > 0
     off = _compare(text, child, thresholds=Thresholds(item_repair=10.0))
     assert any(c != p for p, c, _r in lead_pairs(off))
+
+
+PENALTY_PARENT = """第一条 禁止在居民区露天焚烧沥青、油毡、橡胶、塑料、皮革、垃圾以及其他产生有毒有害烟尘和恶臭气体的物质。
+
+第二条 重点排污单位应当按照规定如实向社会公开排放污染物的名称、排放方式、排放浓度和总量等环境信息。
+
+第三条 违反本条例第一条规定的，由生态环境主管部门责令改正，处一万元以上五万元以下罚款。
+
+第四条 违反本条例第二条规定的，由生态环境主管部门责令改正，处二万元以上十万元以下罚款。
+"""
+PENALTY_CHILD = """第一条 重点排污单位应当依法如实公开主要污染物的名称、排放方式、排放浓度和总量等排放信息。
+
+第二条 违反本条例第一条规定的，由生态环境主管部门责令改正，处一万元以上五万元以下罚款。
+"""
+
+
+def test_a_penalty_pairs_with_the_penalty_of_the_duty_it_cites():
+    """Penalty articles read alike; the article each cites says which duty it punishes. The child
+    dropped the parent's 第一条 (焚烧沥青) and its penalty 第三条, and renumbered: its 第二条 punishes its
+    第一条, the parent's 第二条 (公开环境信息), so it is the parent's 第四条 rewritten, not the parent's
+    第三条 whose text it repeats word for word. Without the references the identical text wins."""
+    from policydiff.align import Thresholds
+
+    cmp = _compare(PENALTY_PARENT, PENALTY_CHILD)
+    penalty = PENALTY_CHILD.split("第二条 ")[1].strip()
+    (got,) = [p for p in cmp.pairs if p.child is not None and p.child.text == penalty]
+    assert got.parent is not None and got.parent.text.startswith("违反本条例第二条规定") and got.relation == "adapted"
+    assert [p.relation for p in cmp.pairs if p.parent is not None and p.parent.text.startswith("违反本条例第一条")] \
+        == ["dropped"]
+    off = _compare(PENALTY_PARENT, PENALTY_CHILD, thresholds=Thresholds(references=False))
+    (plain,) = [p for p in off.pairs if p.child is not None and p.child.text == penalty]
+    assert plain.relation == "copied" and plain.parent.text.startswith("违反本条例第一条规定")
+
+
+def test_article_references_are_read_from_the_rules():
+    from policydiff.citations import article_number, article_refs
+
+    assert article_refs("违反本条例第十八条第一款、第二款规定，排放工业废气的") == {18}
+    assert article_refs("违反本条例第十条、第十二条规定的，由公安机关处警告") == {10, 12}
+    assert article_refs("依照本办法第三十五条第一款规定的") == {35}
+    assert article_refs("违反本条例规定，有下列行为之一的") == set()
+    assert article_refs("依照《中华人民共和国大气污染防治法》第九十九条的规定处罚") == set()  # another law's article
+    assert (article_number("第二十七条"), article_number("（一）")) == (27, None)
