@@ -565,23 +565,37 @@ def _sentence_scores(pc: list[str], cc: list[str], t: Thresholds
 
 
 def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
-    """Align two plans with every sentence pair scored (see :func:`align`)."""
+    """Align two plans with every sentence pair scored (see :func:`align`).
+
+    Penalty articles read alike (违反本条例第…条规定…责令改正…罚款); what tells them apart is the article
+    each punishes. When both plans have clauses citing their own articles, the plans are aligned
+    once without that, the articles are paired by the clauses matched across them, and the plans
+    are aligned again with the agreement of the articles two clauses cite.
+    """
+    first = _align_once(parent, child, t)
+    if not t.references:
+        return first
+    votes, ref_sents = _reference_agreement(parent, child, first)
+    if ref_sents is None:
+        return first
+    return _align_once(parent, child, t, (votes, ref_sents))
+
+
+def _align_once(parent: Document, child: Document, t: Thresholds,
+                refs: tuple[dict[tuple[int, int], int], np.ndarray] | None = None) -> Alignment:
+    """One alignment of two plans; ``refs`` (see :func:`_reference_agreement`) vote on item and clause pairs."""
     pc = [core(s) for s in parent.sentences]
     cc = [core(s) for s in child.sentences]
     sent, content, contained, veto = _sentence_scores(pc, cc, t)
     item_score = _item_scores(parent, child, pc, cc, t)
-
-    items_aligned, moved_items = _align_items(item_score, t)
-    # penalty articles read alike (违反本条例第…条规定…责令改正…罚款); what tells them apart is the article
-    # each punishes: once the outline is aligned, the articles two clauses cite agree or conflict
-    votes, ref_sents = _reference_agreement(parent, child, items_aligned) if t.references else ({}, None)
-    if votes and ref_sents is not None:
-        item_score = item_score.copy()
+    if refs is not None:
+        votes, ref_sents = refs
         for (a, b), vote in votes.items():
             item_score[a, b] = max(item_score[a, b], t.cited) if vote > 0 else 0.0
-        items_aligned, moved_items = _align_items(item_score, t)
         sent = np.where(ref_sents < 0, 0.0, np.where(ref_sents > 0, np.maximum(sent, t.cited), sent))
         veto = veto | (ref_sents < 0)
+
+    items_aligned, moved_items = _align_items(item_score, t)
 
     p_sents, c_sents = _sentences_by_item(parent), _sentences_by_item(child)
 
@@ -657,10 +671,10 @@ def _align_items(item_score: np.ndarray, t: Thresholds) -> tuple[dict[int, int],
     return items_aligned, moved_items
 
 
-def _reference_agreement(parent: Document, child: Document, items_aligned: dict[int, int]
+def _reference_agreement(parent: Document, child: Document, first: Alignment
                          ) -> tuple[dict[tuple[int, int], int], np.ndarray | None]:
     """(item pairs, clause pairs): +1 where the articles a parent clause cites (违反本条例第十八条规定) went,
-    in ``items_aligned``, to an article the child clause cites; -1 where the articles either clause
+    in the ``first`` alignment, to an article the child clause cites; -1 where the articles either clause
     cites are aligned, but not with each other; 0 where either cites none or none of them is aligned. An item pair takes
     +1 if any of its clause pairs has it, else -1 if any has that."""
     p_refs = [article_refs(s.text) for s in parent.sentences]
@@ -673,13 +687,20 @@ def _reference_agreement(parent: Document, child: Document, items_aligned: dict[
     sents = np.zeros((len(p_refs), len(c_refs)), dtype=np.int8)
     p_number = {k: n for k, it in enumerate(parent.items) if (n := article_number(it.number)) is not None}
     c_number = {k: n for k, it in enumerate(child.items) if (n := article_number(it.number)) is not None}
-    # article number → the other plan's article numbers it is aligned with
+    p_article = _article_of(parent, p_number)
+    c_article = _article_of(child, c_number)
+    # article number → the other plan's article numbers it went to: by the first alignment's item
+    # pairs and clause pairs, between articles that cite none (the duties, not the penalties)
     went: dict[int, set[int]] = {}
     came: dict[int, set[int]] = {}
-    for a, b in items_aligned.items():
-        if a in p_number and b in c_number:
-            went.setdefault(p_number[a], set()).add(c_number[b])
-            came.setdefault(c_number[b], set()).add(p_number[a])
+    citing_p, citing_c = {p_article[i] for i in rows}, {c_article[j] for j in cols}
+    links = [(p_number.get(a), c_number.get(b)) for a, b in first.item_of_parent.items()]
+    links += [(p_article[m.parent], c_article[m.child]) for m in first.matches
+              if m.parent is not None and m.child is not None]
+    for a, b in links:
+        if a is not None and b is not None and a not in citing_p and b not in citing_c:
+            went.setdefault(a, set()).add(b)
+            came.setdefault(b, set()).add(a)
     known_p, known_c = set(p_number.values()), set(c_number.values())
     p_item = {it.id: k for k, it in enumerate(parent.items)}
     c_item = {it.id: k for k, it in enumerate(child.items)}
@@ -705,8 +726,6 @@ def _reference_agreement(parent: Document, child: Document, items_aligned: dict[
             sents[block] = np.where(sents[block] == 0, -1, sents[block])
     # a penalty is not the duty it punishes: a clause citing an article is not paired with a clause
     # of that article's counterpart (禁止新建…高污染燃料的设施 → 违反本条例第十六条第二款规定，…新建…的)
-    p_article = _article_of(parent, p_number)
-    c_article = _article_of(child, c_number)
     for j in cols:
         frm = set().union(*(came.get(n, set()) for n in c_refs[j]))
         duty = [i for i, n in enumerate(p_article) if n in frm and not p_refs[i] and sents[i, j] == 0]
