@@ -37,6 +37,7 @@ class Thresholds:
     item: float = 0.40  # an item pair gains (score - item) in the outline DP
     item_title_weight: float = 0.35  # share of the item score that comes from headings
     item_repair: float = 0.2  # an item paired in order moves to a far better free counterpart (by this)
+    follow_leads: bool = True  # a sub-item its plan repeats (法律、法规的其他规定。) goes where its lead went
     references: bool = True  # clauses citing articles of their plan (违反本条例第十八条) pair by those articles…
     cited: float = 0.75  # … two citing articles the outline pairs score at least this; others do not pair
     sentence: float = 0.42  # inside aligned items, a sentence pair gains (score - sentence)
@@ -596,6 +597,8 @@ def _align_once(parent: Document, child: Document, t: Thresholds,
         veto = veto | (ref_sents < 0)
 
     items_aligned, moved_items = _align_items(item_score, t)
+    if t.follow_leads:
+        _follow_leads(parent, child, item_score, items_aligned, moved_items, t)
 
     p_sents, c_sents = _sentences_by_item(parent), _sentences_by_item(child)
 
@@ -669,6 +672,42 @@ def _align_items(item_score: np.ndarray, t: Thresholds) -> tuple[dict[int, int],
         items_aligned[i] = j
         moved_items.add(i)
     return items_aligned, moved_items
+
+
+def _follow_leads(parent: Document, child: Document, item_score: np.ndarray, items_aligned: dict[int, int],
+                  moved_items: set[int], t: Thresholds) -> None:
+    """A sub-item whose text its plan repeats (法律、法规的其他规定。 closing every list) matches all its
+    copies alike; it goes with its lead: to the copy under the item its lead is aligned with, which
+    gives its place to the sub-item that held that copy."""
+    p_index = {it.id: k for k, it in enumerate(parent.items)}
+    c_index = {it.id: k for k, it in enumerate(child.items)}
+    bodies = Counter(it.body for it in parent.items)
+    holder = {j: i for i, j in items_aligned.items()}
+    for i, it in enumerate(parent.items):
+        lead = p_index.get(it.parent_id) if it.parent_id is not None else None
+        if lead is None or bodies[it.body] < 2 or lead not in items_aligned:
+            continue
+        home = child.items[items_aligned[lead]].id
+        now = items_aligned.get(i)
+        if now is not None and child.items[now].parent_id == home:
+            continue
+        mine = now if now is not None else -1
+        best = max((j for j, c in enumerate(child.items) if c.parent_id == home and c_index[c.id] != mine),
+                   key=lambda j: item_score[i, j], default=None)
+        if best is None or item_score[i, best] < max(t.rescue_item, item_score[i, now] if now is not None else 0.0):
+            continue
+        other = holder.get(best)
+        if other is not None:
+            if now is not None:
+                items_aligned[other] = now
+                holder[now] = other
+            else:
+                del items_aligned[other]
+        elif now is not None:
+            del holder[now]
+        items_aligned[i] = best
+        holder[best] = i
+        moved_items.discard(i)
 
 
 def _reference_agreement(parent: Document, child: Document, first: Alignment

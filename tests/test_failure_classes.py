@@ -283,3 +283,29 @@ def test_article_references_are_read_from_the_rules():
     assert article_refs("违反本条例规定，有下列行为之一的") == set()
     assert article_refs("依照《中华人民共和国大气污染防治法》第九十九条的规定处罚") == set()  # another law's article
     assert (article_number("第二十七条"), article_number("（一）")) == (27, None)
+
+
+def test_a_repeated_closing_item_goes_with_its_own_list():
+    """Every list of 河南 文明行为促进条例 closes with the same item, 法律、法规的其他规定。 Moved with its
+    article (生态环境 before 文明出行, as 三门峡 did), that item matches all its copies alike; it must pair
+    with the copy in its own list's counterpart. Switched off, the copies cross between lists."""
+    from policydiff.align import Thresholds
+
+    text = HENAN_CIVILITY.read_text(encoding="utf-8")
+    eco, travel = _article(text, "第十五条"), _article(text, "第十三条")
+    child = text.replace(eco, "").replace(travel, eco + travel)
+    parent_doc, child_doc = policydiff.parse(text), policydiff.parse(child)
+
+    def crossed(**kw):
+        cmp = policydiff.compare(parent_doc, child_doc, **kw)
+
+        def lead(doc, s):
+            items = {it.id: it for it in doc.items}
+            return items[items[s.item_id].parent_id].body
+
+        closing = [p for p in cmp.pairs if p.parent is not None and p.parent.text == "法律、法规的其他规定。"]
+        assert len(closing) >= 7 and all(p.relation == "copied" for p in closing)
+        return [p for p in closing if lead(parent_doc, p.parent) != lead(child_doc, p.child)]
+
+    assert crossed() == []
+    assert crossed(thresholds=Thresholds(follow_leads=False))
