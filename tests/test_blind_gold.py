@@ -1,4 +1,4 @@
-"""Accuracy on the five blind golds (written by reading the documents, never from the engine).
+"""Accuracy on the six blind golds (written by reading the documents, never from the engine).
 
 The issue's targets (counterparts 0.95, dropped/added F1 0.9, relation accuracy 0.9) are not
 reached on these heavily rewritten pairs; ``benchmarks/gold_bench.py`` prints the figures against
@@ -6,6 +6,7 @@ them. This test holds the floor the engine reaches today, so a change that loses
 The third and fourth golds were written blind while the mutual pass was built; their links were
 never read. The fifth (河南 大气 2017 → 周口 2020) was held out: written blind in the third session and
 scored on 97a13dd before its links or the engine's misses were read; the list pass came after.
+The sixth (山东 大气 2018 → 临沂 2020) was held out in the fourth session the same way, scored on e85a86a.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ FLOORS = {
     # and with the rewritten-halves split test (split_rest) 0.897/0.928/0.791/0.967
     # fourth session, with the articles penalties cite (references): 0.908/0.936/0.832/0.967
     "blind_henan2017daqi_zhoukou2020.json": (0.90, 0.93, 0.82, 0.96),
+    # held out (fourth session): 山东 大气 2018 → 临沂 2020, first scored on e85a86a: 0.900/0.939/0.704/0.956,
+    # the same on the session's final engine
+    "blind_shandong2018daqi_linyi2020.json": (0.89, 0.93, 0.70, 0.95),
 }
 
 
