@@ -55,6 +55,7 @@ class Thresholds:
     split_min_len: int = 4  # and have at least this many characters
     split_rest: float = 0.5  # or: the piece resembles what its neighbour left of the other side this much…
     split_rest_min_len: int = 8  # … both having at least this many characters
+    rest_elsewhere: float = 0.5  # … or a clause of another item that is such a rest and scores this with it
     list_item: float = 0.8  # a list item of a split sentence: this share of it is in the sentence…
     list_lead_in: float = 0.5  # … and the list's lead-in, once two of its items went there
     list_max_items: int = 40  # past this many sub-items a lead is a chapter of articles, not a list
@@ -647,6 +648,7 @@ def _align_once(parent: Document, child: Document, t: Thresholds,
     matches = list({id(m): m for m in matched_p.values()}.values())
     matches = [m for m in matches if m.evidence not in ("split", "merge")] + pieces
     matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
+    matches += _rest_elsewhere(pc, cc, sent, matches, t)
     covered_p = {m.parent for m in matches}
     covered_c = {m.child for m in matches}
     matches += [Match(i, None, 0.0, "unmatched") for i in range(len(pc)) if i not in covered_p]
@@ -927,6 +929,40 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
                     out.append(build(k, o, inside))
                     matched[k] = out[-1]
                     break
+    return out
+
+
+def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, matches: list[Match], t: Thresholds
+                    ) -> list[Match]:
+    """Leftover clauses that are the rewritten rest of a sentence a clause of another item took part of:
+    the split-half test (:func:`_rest_matches`) without the neighbour. 禁止露天焚烧秸秆 (one article) and
+    禁止在城市建成区…露天焚烧树枝、落叶等产生烟尘污染的物质 (another) → 禁止露天焚烧秸秆、树枝、枯草、落叶等…:
+    once 禁止露天焚烧秸秆 is taken out of the child sentence, the rest resembles the second clause. The
+    leftover is tried against its best matched counterpart only, which it must resemble at least
+    ``rest_elsewhere``; a formula the plan repeats never counts."""
+    by_c: dict[int, list[int]] = {}
+    by_p: dict[int, list[int]] = {}
+    for m in matches:
+        if m.parent is not None and m.child is not None:
+            by_c.setdefault(m.child, []).append(m.parent)
+            by_p.setdefault(m.parent, []).append(m.child)
+    if not by_c:
+        return []
+    seen_p, seen_c = Counter(pc), Counter(cc)
+    cols, rows = sorted(by_c), sorted(by_p)
+    out = []
+    for k in range(len(pc)):
+        if k in by_p or seen_p[pc[k]] != 1:
+            continue
+        o = cols[int(sent[k, cols].argmax())]
+        if sent[k, o] >= t.rest_elsewhere and any(_rest_matches(pc[k], cc[o], pc[nb], t) for nb in by_c[o]):
+            out.append(Match(k, o, float(sent[k, o]), "merge"))
+    for k in range(len(cc)):
+        if k in by_c or seen_c[cc[k]] != 1:
+            continue
+        o = rows[int(sent[rows, k].argmax())]
+        if sent[o, k] >= t.rest_elsewhere and any(_rest_matches(cc[k], pc[o], cc[nb], t) for nb in by_p[o]):
+            out.append(Match(o, k, float(sent[o, k]), "split"))
     return out
 
 

@@ -309,3 +309,29 @@ def test_a_repeated_closing_item_goes_with_its_own_list():
 
     assert crossed() == []
     assert crossed(thresholds=Thresholds(follow_leads=False))
+
+
+SHANDONG_AIR = LINEAGE / "province-shandong-2018-daqi-wuran-fangzhi-tiaoli.txt"
+STRAW, LEAVES = "禁止露天焚烧秸秆。", "禁止在城市建成区和县级以上人民政府划定的区域内露天焚烧树枝、落叶等产生烟尘污染的物质。"
+BURNING = "禁止露天焚烧秸秆、树枝、枯草、落叶等产生烟尘污染的物质。"
+
+
+def test_two_sentences_of_different_articles_merged_into_one():
+    """山东 大气 2018 bans burning straw in one article and burning leaves in the city in another; 临沂
+    2020 says both in one sentence. The straw clause pairs on its own; the leaves clause, reworded, is
+    what the child sentence says besides it, so it is merged there too, not dropped. Off (split_rest
+    above 1), it is dropped."""
+    from policydiff.align import Thresholds
+
+    text = SHANDONG_AIR.read_text(encoding="utf-8")
+    assert text.count(STRAW) == 1 and text.count(LEAVES) == 1
+    child = text.replace(STRAW, BURNING).replace(LEAVES, "")
+
+    def went(cmp):
+        return [(p.relation, p.evidence.matched_by) for p in cmp.pairs
+                if p.parent is not None and p.parent.text == LEAVES.rstrip("。") + "。"]
+
+    cmp = _compare(text, child)
+    assert went(cmp) == [("adapted", "merge")]
+    assert [p.child.text for p in cmp.pairs if p.parent is not None and p.parent.text == STRAW] == [BURNING]
+    assert went(_compare(text, child, thresholds=Thresholds(split_rest=1.01))) == [("dropped", "unmatched")]
