@@ -682,23 +682,27 @@ def _follow_leads(parent: Document, child: Document, item_score: np.ndarray, ite
     copies alike; it goes with its lead: to the copy under the item its lead is aligned with, which
     gives its place to the sub-item that held that copy."""
     p_index = {it.id: k for k, it in enumerate(parent.items)}
-    c_index = {it.id: k for k, it in enumerate(child.items)}
     bodies = Counter(it.body for it in parent.items)
     holder = {j: i for i, j in items_aligned.items()}
+    kids: dict[str, list[int]] = {}
+    for j, c in enumerate(child.items):
+        if c.parent_id is not None:
+            kids.setdefault(c.parent_id, []).append(j)
     for i, it in enumerate(parent.items):
         lead = p_index.get(it.parent_id) if it.parent_id is not None else None
-        if lead is None or bodies[it.body] < 2 or lead not in items_aligned:
+        if lead is None or not it.body or bodies[it.body] < 2 or lead not in items_aligned:
             continue
         home = child.items[items_aligned[lead]].id
         now = items_aligned.get(i)
         if now is not None and child.items[now].parent_id == home:
             continue
         mine = now if now is not None else -1
-        best = max((j for j, c in enumerate(child.items) if c.parent_id == home and c_index[c.id] != mine),
-                   key=lambda j: item_score[i, j], default=None)
+        best = max((j for j in kids.get(home, []) if j != mine), key=lambda j: item_score[i, j], default=None)
         if best is None or item_score[i, best] < max(t.rescue_item, item_score[i, now] if now is not None else 0.0):
             continue
         other = holder.get(best)
+        if other is not None and parent.items[other].parent_id == it.parent_id:
+            continue  # a sibling copy holds it already
         if other is not None:
             if now is not None:
                 items_aligned[other] = now
