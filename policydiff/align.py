@@ -572,26 +572,41 @@ def _align_whole(parent: Document, child: Document, t: Thresholds) -> Alignment:
     Penalty articles read alike (违反本条例第…条规定…责令改正…罚款); what tells them apart is the article
     each punishes. When both plans have clauses citing their own articles, the plans are aligned
     once without that, the articles are paired by the clauses matched across them, and the plans
-    are aligned again with the agreement of the articles two clauses cite.
+    are aligned again (on the same scores) with the agreement of the articles two clauses cite.
     """
-    first = _align_once(parent, child, t)
+    pc = [core(s) for s in parent.sentences]
+    cc = [core(s) for s in child.sentences]
+    scores = (pc, cc, *_sentence_scores(pc, cc, t), _item_scores(parent, child, pc, cc, t))
+    first = _align_once(parent, child, t, scores)
     if not t.references:
         return first
     votes, ref_sents = _reference_agreement(parent, child, first)
-    if ref_sents is None:
+    if ref_sents is None or _agrees(first, votes, ref_sents):
         return first
-    return _align_once(parent, child, t, (votes, ref_sents))
+    return _align_once(parent, child, t, scores, (votes, ref_sents))
 
 
-def _align_once(parent: Document, child: Document, t: Thresholds,
+def _agrees(first: Alignment, votes: dict[tuple[int, int], int], ref_sents: np.ndarray) -> bool:
+    """Whether the references have nothing to change in the first alignment: it pairs no two
+    clauses or items they keep apart, and every pair they vote for is one of its pairs already."""
+    pairs = {(m.parent, m.child) for m in first.matches if m.parent is not None and m.child is not None}
+    if any(ref_sents[i, j] < 0 for i, j in pairs):
+        return False
+    if any((i, j) not in pairs for i, j in zip(*np.nonzero(ref_sents > 0), strict=True)):
+        return False
+    return all((first.item_of_parent.get(a) == b) == (vote > 0) for (a, b), vote in votes.items()
+               if vote > 0 or first.item_of_parent.get(a) == b)
+
+
+def _align_once(parent: Document, child: Document, t: Thresholds, scores: tuple,
                 refs: tuple[dict[tuple[int, int], int], np.ndarray] | None = None) -> Alignment:
-    """One alignment of two plans; ``refs`` (see :func:`_reference_agreement`) vote on item and clause pairs."""
-    pc = [core(s) for s in parent.sentences]
-    cc = [core(s) for s in child.sentences]
-    sent, content, contained, veto = _sentence_scores(pc, cc, t)
-    item_score = _item_scores(parent, child, pc, cc, t)
+    """One alignment of two plans on ``scores`` (clause cores, the four arrays of
+    :func:`_sentence_scores` and the item scores); ``refs`` (see :func:`_reference_agreement`) vote on
+    item and clause pairs."""
+    pc, cc, sent, content, contained, veto, item_score = scores
     if refs is not None:
         votes, ref_sents = refs
+        item_score = item_score.copy()
         for (a, b), vote in votes.items():
             item_score[a, b] = max(item_score[a, b], t.cited) if vote > 0 else 0.0
         sent = np.where(ref_sents < 0, 0.0, np.where(ref_sents > 0, np.maximum(sent, t.cited), sent))
