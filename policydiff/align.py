@@ -967,21 +967,21 @@ def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, matches: lis
             by_p.setdefault(m.parent, []).append(m.child)
     if not by_c:
         return []
-    seen_p, seen_c = Counter(pc), Counter(cc)
-    cols, rows = sorted(by_c), sorted(by_p)
-    out = []
-    for k in range(len(pc)):
-        if k in by_p or seen_p[pc[k]] != 1:
-            continue
-        o = cols[int(sent[k, cols].argmax())]
-        if sent[k, o] >= t.rest_elsewhere and any(_rest_matches(pc[k], cc[o], pc[nb], t) for nb in by_c[o]):
-            out.append(Match(k, o, float(sent[k, o]), "merge"))
-    for k in range(len(cc)):
-        if k in by_c or seen_c[cc[k]] != 1:
-            continue
-        o = rows[int(sent[rows, k].argmax())]
-        if sent[o, k] >= t.rest_elsewhere and any(_rest_matches(cc[k], pc[o], cc[nb], t) for nb in by_p[o]):
-            out.append(Match(o, k, float(sent[o, k]), "split"))
+    out: list[Match] = []
+
+    def side(own: list[str], other: list[str], score: np.ndarray, mine: dict[int, list[int]],
+             theirs: dict[int, list[int]], build) -> None:
+        seen = Counter(own)
+        targets = sorted(theirs)
+        for k in range(len(own)):
+            if k in mine or seen[own[k]] != 1:
+                continue
+            o = targets[int(score[k, targets].argmax())]
+            if score[k, o] >= t.rest_elsewhere and any(_rest_matches(own[k], other[o], own[nb], t) for nb in theirs[o]):
+                out.append(build(k, o, float(score[k, o])))
+
+    side(pc, cc, sent, by_p, by_c, lambda k, o, score: Match(k, o, score, "merge"))
+    side(cc, pc, sent.T, by_c, by_p, lambda k, o, score: Match(o, k, score, "split"))
     return out
 
 
