@@ -663,7 +663,7 @@ def _align_once(parent: Document, child: Document, t: Thresholds, scores: tuple,
     matches = list({id(m): m for m in matched_p.values()}.values())
     matches = [m for m in matches if m.evidence not in ("split", "merge")] + pieces
     matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
-    matches += _rest_elsewhere(pc, cc, sent, matches, t)
+    matches += _rest_elsewhere(pc, cc, sent, content, matches, t)
     covered_p = {m.parent for m in matches}
     covered_c = {m.child for m in matches}
     matches += [Match(i, None, 0.0, "unmatched") for i in range(len(pc)) if i not in covered_p]
@@ -951,14 +951,15 @@ def _attach(sents, own: list[str], other: list[str], matched: dict[int, Match], 
     return out
 
 
-def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, matches: list[Match], t: Thresholds
-                    ) -> list[Match]:
+def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, content: np.ndarray, matches: list[Match],
+                    t: Thresholds) -> list[Match]:
     """Leftover clauses that are the rewritten rest of a sentence a clause of another item took part of:
     the split-half test (:func:`_rest_matches`) without the neighbour. 禁止露天焚烧秸秆 (one article) and
     禁止在城市建成区…露天焚烧树枝、落叶等产生烟尘污染的物质 (another) → 禁止露天焚烧秸秆、树枝、枯草、落叶等…:
     once 禁止露天焚烧秸秆 is taken out of the child sentence, the rest resembles the second clause. The
     leftover is tried against its best matched counterpart only, which it must resemble at least
-    ``rest_elsewhere``; a formula the plan repeats never counts."""
+    ``rest_elsewhere`` and share content with (``partial_content``: not frame words alone, as in
+    加大扶贫信息公开力度 → 加大实施质量强省和品牌战略信息公开力度); a formula the plan repeats never counts."""
     by_c: dict[int, list[int]] = {}
     by_p: dict[int, list[int]] = {}
     for m in matches:
@@ -969,7 +970,7 @@ def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, matches: lis
         return []
     out: list[Match] = []
 
-    def side(own: list[str], other: list[str], score: np.ndarray, mine: dict[int, list[int]],
+    def side(own: list[str], other: list[str], score: np.ndarray, shared: np.ndarray, mine: dict[int, list[int]],
              theirs: dict[int, list[int]], build) -> None:
         seen = Counter(own)
         targets = sorted(theirs)
@@ -977,11 +978,12 @@ def _rest_elsewhere(pc: list[str], cc: list[str], sent: np.ndarray, matches: lis
             if k in mine or seen[own[k]] != 1:
                 continue
             o = targets[int(score[k, targets].argmax())]
-            if score[k, o] >= t.rest_elsewhere and any(_rest_matches(own[k], other[o], own[nb], t) for nb in theirs[o]):
+            if score[k, o] >= t.rest_elsewhere and shared[k, o] >= t.partial_content \
+                    and any(_rest_matches(own[k], other[o], own[nb], t) for nb in theirs[o]):
                 out.append(build(k, o, float(score[k, o])))
 
-    side(pc, cc, sent, by_p, by_c, lambda k, o, score: Match(k, o, score, "merge"))
-    side(cc, pc, sent.T, by_c, by_p, lambda k, o, score: Match(o, k, score, "split"))
+    side(pc, cc, sent, content, by_p, by_c, lambda k, o, score: Match(k, o, score, "merge"))
+    side(cc, pc, sent.T, content.T, by_c, by_p, lambda k, o, score: Match(o, k, score, "split"))
     return out
 
 
