@@ -660,8 +660,8 @@ def _align_once(parent: Document, child: Document, t: Thresholds, scores: tuple,
     for i, j, how in _rescues(sent, content, veto, *leftovers(), t, leads):
         take(i, j, float(sent[i, j]), how)
 
-    matches = list({id(m): m for m in matched_p.values()}.values())
-    matches = [m for m in matches if m.evidence not in ("split", "merge")] + pieces
+    # the merges of the first call are in matched_p too: they come once, with the splits, in pieces
+    matches = [m for m in matched_p.values() if m.evidence not in ("split", "merge")] + pieces
     matches += _splits_and_merges(parent, child, pc, cc, matched_p, matched_c, t)
     matches += _rest_elsewhere(pc, cc, sent, content, matches, t)
     covered_p = {m.parent for m in matches}
@@ -733,10 +733,16 @@ def _follow_leads(parent: Document, child: Document, item_score: np.ndarray, ite
 
 def _reference_agreement(parent: Document, child: Document, first: Alignment
                          ) -> tuple[dict[tuple[int, int], int], np.ndarray | None]:
-    """(item pairs, clause pairs): +1 where the articles a parent clause cites (违反本条例第十八条规定) went,
-    in the ``first`` alignment, to an article the child clause cites; -1 where the articles either clause
-    cites are aligned, but not with each other; 0 where either cites none or none of them is aligned. An item pair takes
-    +1 if any of its clause pairs has it, else -1 if any has that."""
+    """Votes on item pairs and clause pairs from the articles of its own plan a clause cites.
+
+    Where each article went is read from the ``first`` alignment: its item pairs and clause pairs
+    between articles that cite none (the duties). For two citing clauses (违反本条例第十八条规定 …):
+    +1 when the articles the parent clause cites went to one the child clause cites; -1 when the
+    articles either cites went elsewhere, or all of them exist and went nowhere; 0 otherwise. An
+    item pair takes +1 if any of its clause pairs has it, else -1; the other clauses of two items
+    voted apart are kept apart too. A citing clause and a clause of the cited article's counterpart
+    (the penalty and the duty it punishes) get -1. ``None`` for the clauses when either plan cites
+    none of its articles."""
     p_refs = [article_refs(s.text) for s in parent.sentences]
     c_refs = [article_refs(s.text) for s in child.sentences]
     rows = [i for i, r in enumerate(p_refs) if r]
