@@ -170,3 +170,28 @@ def test_compare_json_merges_sentences_of_two_articles_as_the_gold_does(cli):
 
     assert took("p146") == [(units["c77"], "merge")]
     assert [c for c, _how in took("p138")] == [units["c77"]]
+
+
+@pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
+def test_compare_json_splits_a_liability_item_and_keeps_the_duty_it_echoes(cli):
+    """Through the CLI, on 优化营商环境条例 → 河南: the gold (written by reading) splits the liability item
+    不履行…政策承诺以及依法订立的各类合同，或者违约拖欠…账款 (p182) into two items, c227 and c228; the second keeps
+    few of its words in order, and is the rewritten rest of it (list pass). With it attached, the duty
+    国家机关、事业单位不得违约拖欠…账款 (p71) pairs with 各级国家机关不得违反合同约定拖欠…账款 (c75), as the gold
+    has it: the item no longer stands as a near rival of c75 in the mutual pass."""
+    import json
+
+    gold = json.loads((GOLD / "blind_youhua2019_henan2020.json").read_text(encoding="utf-8"))
+    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    assert any(x["parent"] == ["p182"] and x["child"] == ["c227", "c228"] for x in gold["links"])
+    assert any(x["parent"] == ["p71"] and x["child"] == ["c75"] for x in gold["links"])
+    res = cli("compare", LINEAGE / "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt",
+              LINEAGE / "province-henan-2020-youhua-yingshang-huanjing-tiaoli.txt", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    pairs = json.loads(res.stdout)["pairs"]
+
+    def took(pid):
+        return sorted(p["child"]["text"] for p in pairs if p["parent"] and p["child"] and p["parent"]["text"] == units[pid])
+
+    assert took("p182") == sorted([units["c227"], units["c228"]])
+    assert took("p71") == [units["c75"]]
