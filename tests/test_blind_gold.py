@@ -41,6 +41,14 @@ FLOORS = {
 }
 
 
+def _gold(name: str) -> tuple[dict, dict[str, str]]:
+    """A blind gold, and the text of each of its units by id."""
+    import json
+
+    gold = json.loads((GOLD / name).read_text(encoding="utf-8"))
+    return gold, {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+
+
 @pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_blind_gold_floor(name):
@@ -58,8 +66,7 @@ def test_compare_json_shows_the_gold_links_the_mutual_pass_finds(cli):
     内部资金转移定价优惠), p97→c81 (尽职免责 of 已按规定妥善履行…职责的业务人员), p47→c31 (总对总 合作)."""
     import json
 
-    gold = json.loads((GOLD / "blind_guobanfa2019_6_jiangxi.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_guobanfa2019_6_jiangxi.json")
     linked = {(p, c) for link in gold["links"] for p in link["parent"] for c in link["child"]}
     res = cli("compare", LINEAGE / "national-china-2019-zhengfuxing-rongzi-danbao-zhidao-yijian.txt",
               LINEAGE / "province-jiangxi-2020-zhengfuxing-rongzi-danbao-ruogan-cuoshi.txt", "--format", "json")
@@ -78,8 +85,7 @@ def test_compare_json_splits_a_sentence_of_measures_into_the_lead_in_and_items_t
     停止组织露天体育比赛… are new (added); 第四十二条's first sentence went, reworded, into two."""
     import json
 
-    gold = json.loads((GOLD / "blind_henan2017daqi_zhoukou2020.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_henan2017daqi_zhoukou2020.json")
     (link,) = [x for x in gold["links"] if x["parent"] == ["p196"]]
     res = cli("compare", LINEAGE / "province-henan-2017-daqi-wuran-fangzhi-tiaoli.txt",
               LINEAGE / "city-zhoukou-2020-daqi-wuran-fangzhi-tiaoli.txt", "--format", "json")
@@ -106,8 +112,7 @@ def test_compare_json_pairs_a_moved_article_with_its_own_lead_in(cli):
     copied; the outline DP alone paired it with 公民应当文明使用互联网，自觉遵守下列规定：."""
     import json
 
-    gold = json.loads((GOLD / "blind_wenming2020_sanmenxia2020.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_wenming2020_sanmenxia2020.json")
     assert units["p61"] == units["c39"] == "公民应当保护生态环境，自觉遵守下列规定："
     assert {"parent": ["p61"], "child": ["c39"], "relation": "copied"}.items() <= \
         next(x for x in gold["links"] if x["parent"] == ["p61"]).items()
@@ -129,8 +134,7 @@ def test_compare_json_keeps_penalties_for_different_duties_apart(cli):
 
     from policydiff.align import Thresholds
 
-    gold = json.loads((GOLD / "blind_henan2017daqi_zhoukou2020.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_henan2017daqi_zhoukou2020.json")
     assert {"p210", "p211", "p232"} <= set(gold["dropped"]) and {"c121", "c122"} <= set(gold["added"])
     parent = LINEAGE / "province-henan-2017-daqi-wuran-fangzhi-tiaoli.txt"
     child = LINEAGE / "city-zhoukou-2020-daqi-wuran-fangzhi-tiaoli.txt"
@@ -156,8 +160,7 @@ def test_compare_json_merges_sentences_of_two_articles_as_the_gold_does(cli):
     is what the child sentence says besides the first (align._rest_elsewhere)."""
     import json
 
-    gold = json.loads((GOLD / "blind_shandong2018daqi_linyi2020.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_shandong2018daqi_linyi2020.json")
     assert any(x["parent"] == ["p138", "p146"] and x["child"] == ["c77"] for x in gold["links"])
     res = cli("compare", LINEAGE / "province-shandong-2018-daqi-wuran-fangzhi-tiaoli.txt",
               LINEAGE / "city-linyi-2020-daqi-wuran-fangzhi-tiaoli.txt", "--format", "json")
@@ -181,8 +184,7 @@ def test_compare_json_splits_a_liability_item_and_keeps_the_duty_it_echoes(cli):
     has it: the item no longer stands as a near rival of c75 in the mutual pass."""
     import json
 
-    gold = json.loads((GOLD / "blind_youhua2019_henan2020.json").read_text(encoding="utf-8"))
-    units = {u["id"]: u["text"] for u in gold["parent_units"] + gold["child_units"]}
+    gold, units = _gold("blind_youhua2019_henan2020.json")
     assert any(x["parent"] == ["p182"] and x["child"] == ["c227", "c228"] for x in gold["links"])
     assert any(x["parent"] == ["p71"] and x["child"] == ["c75"] for x in gold["links"])
     res = cli("compare", LINEAGE / "national-china-2019-youhua-yingshang-huanjing-tiaoli.txt",
