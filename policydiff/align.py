@@ -770,14 +770,15 @@ def _reference_agreement(parent: Document, child: Document, first: Alignment
     known_p, known_c = set(p_number.values()), set(c_number.values())
     p_item = {it.id: k for k, it in enumerate(parent.items)}
     c_item = {it.id: k for k, it in enumerate(child.items)}
+    # where the articles each citing clause cites went (parent side) and came from (child side)
+    to = {i: set().union(*(went.get(n, set()) for n in p_refs[i])) for i in rows}
+    frm = {j: set().union(*(came.get(n, set()) for n in c_refs[j])) for j in cols}
     for i in rows:
-        to = set().union(*(went.get(n, set()) for n in p_refs[i]))
         a = p_item[parent.sentences[i].item_id]
         for j in cols:
-            frm = set().union(*(came.get(n, set()) for n in c_refs[j]))
-            if to & c_refs[j]:
+            if to[i] & c_refs[j]:
                 sents[i, j] = 1
-            elif to or frm or (p_refs[i] <= known_p and c_refs[j] <= known_c):
+            elif to[i] or frm[j] or (p_refs[i] <= known_p and c_refs[j] <= known_c):
                 sents[i, j] = -1
             else:
                 continue
@@ -793,12 +794,10 @@ def _reference_agreement(parent: Document, child: Document, first: Alignment
     # a penalty is not the duty it punishes: a clause citing an article is not paired with a clause
     # of that article's counterpart (禁止新建…高污染燃料的设施 → 违反本条例第十六条第二款规定，…新建…的)
     for j in cols:
-        frm = set().union(*(came.get(n, set()) for n in c_refs[j]))
-        duty = [i for i, n in enumerate(p_article) if n in frm and not p_refs[i] and sents[i, j] == 0]
+        duty = [i for i, n in enumerate(p_article) if n in frm[j] and not p_refs[i] and sents[i, j] == 0]
         sents[duty, j] = -1
     for i in rows:
-        to = set().union(*(went.get(n, set()) for n in p_refs[i]))
-        duty = [j for j, n in enumerate(c_article) if n in to and not c_refs[j] and sents[i, j] == 0]
+        duty = [k for k, n in enumerate(c_article) if n in to[i] and not c_refs[k] and sents[i, k] == 0]
         sents[i, duty] = -1
     return items, sents
 
