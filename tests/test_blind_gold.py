@@ -197,3 +197,29 @@ def test_compare_json_splits_a_liability_item_and_keeps_the_duty_it_echoes(cli):
 
     assert took("p182") == sorted([units["c227"], units["c228"]])
     assert took("p71") == [units["c75"]]
+
+
+@pytest.mark.skipif(not LINEAGE.is_dir(), reason="../shared/corpus not present")
+def test_compare_json_pairs_each_closing_item_inside_its_own_list(cli):
+    """Through the CLI, on 河南 文明 → 三门峡: every list of both plans closes with 法律、法规的其他规定。 The gold
+    (written by reading) links each such item to the one closing the list its lead-in went to (p39 → c38,
+    p68 → c45, p93 → c69); the engine had paired three of them across lists (with c45, c69, c87)."""
+    import json
+
+    gold, units = _gold("blind_wenming2020_sanmenxia2020.json")
+    for pid, cid in (("p39", "c38"), ("p68", "c45"), ("p93", "c69")):
+        assert units[pid] == units[cid] == "法律、法规的其他规定。"
+        assert any(x["parent"] == [pid] and x["child"] == [cid] for x in gold["links"])
+    res = cli("compare", LINEAGE / "province-henan-2020-wenming-xingwei-cujin-tiaoli.txt",
+              LINEAGE / "city-sanmenxia-2020-wenming-xingwei-cujin-tiaoli.txt", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    pairs = [p for p in json.loads(res.stdout)["pairs"] if p["parent"] and p["child"]]
+    went = {p["parent"]["item"]: p["child"]["item"] for p in pairs}
+
+    def up(path):
+        return path.rsplit(".", 1)[0]
+
+    closing = [p for p in pairs if p["parent"]["text"] == "法律、法规的其他规定。"]
+    assert len(closing) >= 5
+    for p in closing:
+        assert up(p["child"]["item"]) == went[up(p["parent"]["item"])], p
