@@ -67,3 +67,40 @@ def test_localized_clause_with_a_localized_note_is_localized():
     resp = [x for x in cmp.to_dict()["pairs"] if x["parent"] and x["parent"]["id"] == p.id][0]["responsible"]
     assert resp == {"parent": {"lead": ["省发展改革委"], "support": []},
                     "child": {"lead": ["市发改委"], "support": []}, "relation": "localized"}
+
+
+def _clause(text: str):
+    (s,) = policydiff.parse(f"某条例\n第一条 {text}\n").sentences
+    return s
+
+
+# Clauses of real laws (河南 2017, 山东 2018, 大气污染防治法, 优化营商环境条例) and the cities' rewrites of them
+# (周口, 临沂, 东营, 驻马店): a law names the levels of government it addresses, a city names its own.
+LEVEL_CHANGES = [
+    ("各级人民政府应当对本行政区域内的大气环境质量负责。", "市、县（市、区）人民政府应当对本行政区域内的大气环境质量负责。"),
+    ("城市人民政府可以根据大气环境质量状况，划定并公布禁止使用高排放非道路移动机械的区域。",
+     "市、县（区）人民政府可以根据大气环境质量状况，划定并公布禁止使用高排放非道路移动机械的区域。"),
+    ("省、设区的市人民政府生态环境主管部门、气象主管机构应当建立重污染天气监测预警和会商机制。",
+     "市人民政府生态环境主管部门、气象主管机构应当建立重污染天气监测预警和会商机制。"),
+    ("已建成的，应当在城市人民政府规定的期限内改用天然气。", "已建成的，应当在省辖市、县（市）人民政府规定的期限内改用天然气。"),
+    ("县级以上人民政府其他有关部门应当按照各自职责，做好优化营商环境相关工作。",
+     "市、县（区）人民政府其他有关部门应当按照各自职责，做好优化营商环境相关工作。"),
+    ("各县（市）人民政府要建立台账。", "各县（市、区）人民政府要建立台账。"),
+]
+
+# The same words next to a real change: a level list must not swallow what follows it.
+NOT_LEVEL_CHANGES = [
+    ("城市人民政府应当加强道路保洁。", "城市管理部门应当加强道路保洁。"),
+    ("省、设区的市人民政府生态环境主管部门负责监督。", "省、设区的市人民政府公安机关交通管理部门负责监督。"),
+    ("市、县（市、区）人民政府应当划定禁燃区。", "市、县（市、区）人民政府应当划定限行区。"),
+]
+
+
+@pytest.mark.parametrize("parent,child", LEVEL_CHANGES)
+def test_a_change_of_government_level_is_localized(parent, child):
+    assert relation_of(_clause(parent), _clause(child)) == "localized"
+
+
+@pytest.mark.parametrize("parent,child", NOT_LEVEL_CHANGES)
+def test_a_real_change_beside_a_level_stays_adapted(parent, child):
+    assert relation_of(_clause(parent), _clause(child)) == "adapted"
