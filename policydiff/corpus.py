@@ -26,6 +26,7 @@ from . import __version__, citations, regions
 from .errors import InputError
 from .frontmatter import canonical_level
 from .model import LEVELS, Document
+from .rules import load_table
 
 # discovery thresholds, in one place
 LSH_THRESHOLD = 0.2  # MinHash/LSH Jaccard threshold for candidates
@@ -620,13 +621,28 @@ def _settings_text() -> str:
     return json.dumps(result_settings(), sort_keys=True, ensure_ascii=False)
 
 
+@functools.cache
+def _frame_clauses() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{row[0]})" for row in load_table("frame_clauses.tsv")))
+
+
+def is_frame(text: str) -> bool:
+    """Is this a clause every law has (总则, 为了…制定本条例, 本条例自…施行; ``rules/frame_clauses.tsv``)?"""
+    return _frame_clauses().search(re.sub(r"\s", "", text)) is not None
+
+
 def task_coverage(parent: Document, result: PairResult) -> float:
-    """Share of the parent's tasks (items with clauses) of which the child keeps at least one clause."""
+    """Share of the parent's tasks (items with clauses) of which the child keeps at least one clause.
+
+    Frame clauses (:func:`is_frame`) are no tasks: any two laws keep each other's 总则 and 附则.
+    """
     passes = [e[0] for e in result.evidence] if len(result.evidence) == len(result.pairs) else [""] * len(result.pairs)
     kept = {sid for (rel, _m, _s, sid, _c), how in zip(result.pairs, passes, strict=True)
             if sid is not None and rel != "dropped" and how not in WEAK_PASSES}
     tasks: dict[str, bool] = {}
     for sent in parent.sentences:
+        if is_frame(sent.text):
+            continue
         tasks[sent.item_id] = tasks.get(sent.item_id, False) or sent.id in kept
     return round(sum(tasks.values()) / len(tasks), 4) if tasks else 0.0
 
