@@ -42,6 +42,8 @@ NEAREST_SLACK = 0.05  # candidates this close to the best count as equally good
 # no evidence of descent: two plans on one topic pair up that way too (see align._mutual)
 WEAK_PASSES = frozenset({"mutual"})
 CONFIDENT_COVER = 0.25  # share of the parent's tasks the child covers (adapted included), no citation
+CONFIDENT_DERIVED = 0.18  # … or this share of the child derived from the parent (PairResult.derived)…
+DERIVED_COVER = 0.12  # … with at least this share of the parent's tasks covered
 
 
 @dataclass(frozen=True)
@@ -885,7 +887,9 @@ def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: di
     margin = round(best_s - runner_s, 4)
     # the gazetteer is evidence too: a plan of the enclosing region needs only to lead, not by a margin
     enclosing = _encloses(by_path[best].region, e.region) or by_path[best].region == "全国"
-    strong = cover(best) >= CONFIDENT_COVER
+    # or a child that takes much of its text from the candidate while covering fewer of its tasks (许昌市文明行为
+    # 促进条例 keeps a fifth of 河南's articles, and a quarter of its own text comes from them)
+    strong = cover(best) >= CONFIDENT_COVER or (cover(best) >= DERIVED_COVER and derived(best) >= CONFIDENT_DERIVED)
     # among near-equal candidates, being the only one of the child's enclosing region at this level
     # decides (synthetic siblings differ by a hair; the gazetteer does not)
     alone = _encloses(by_path[best].region, e.region) and not any(o != best and by_path[o].level == by_path[best].level
