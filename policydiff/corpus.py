@@ -888,7 +888,7 @@ def _decide(e: Entry, cands: list[str], results: dict, covers: dict, by_path: di
     # the gazetteer is evidence too: a plan of the enclosing region needs only to lead, not by a margin
     enclosing = _encloses(by_path[best].region, e.region) or by_path[best].region == "全国"
     # or a child that takes much of its text from the candidate while covering fewer of its tasks (许昌市文明行为
-    # 促进条例 keeps a fifth of 河南's articles, and a quarter of its own text comes from them)
+    # 促进条例 keeps 23 % of 河南's tasks, and 26 % of its own text comes from them)
     strong = cover(best) >= CONFIDENT_COVER or (cover(best) >= DERIVED_COVER and derived(best) >= CONFIDENT_DERIVED)
     # among near-equal candidates, being the only one of the child's enclosing region at this level
     # decides (synthetic siblings differ by a hair; the gazetteer does not)
