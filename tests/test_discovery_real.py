@@ -257,21 +257,24 @@ def test_a_twin_is_found_even_when_both_cite_their_parent(tmp_path):
 SHANDONG = LINEAGE.parent / "laws" / "山东地方法规" / "地方性法规" / "山东"
 
 
+def _corpus_parents(cli, folder: Path, names: list[str]) -> dict[str, tuple[str | None, str]]:
+    """``policydiff corpus`` on these files of ``folder``: each plan's parent (file name) and its source."""
+    res = cli("corpus", *(folder / n for n in names), "--jobs", "1", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    return {Path(p["path"]).name: (Path(p["parent"]).name if p["parent"] else None, p["source"])
+            for p in json.loads(res.stdout)["plans"]}
+
+
 @pytest.mark.skipif(not SHANDONG.is_dir(), reason="../shared/corpus/laws not present")
-def test_laws_sharing_only_their_frame_clauses_are_no_parent_and_child(cli, tmp_path):
+def test_laws_sharing_only_their_frame_clauses_are_no_parent_and_child(cli):
     """Through the CLI on real 山东 laws, none citing another: the city laws on wetlands, water saving and
     vocational schools share with 山东省农村可再生能源条例 only what every law has (总则, 为了…制定本条例,
     …适用本条例, 本条例自…施行) and a frame sentence or two, so it is no parent of theirs; on 963d7e2 it was
     discovered as the parent of all three. 青岛市燃气管理条例 keeps finding 山东省燃气管理条例 by content."""
-    import json
-
     names = ["山东省农村可再生能源条例(2020-07-24).md", "山东省燃气管理条例(2016-03-30).md",
              "济南市湿地保护条例(2016-01-22).md", "威海市节约用水条例(2020-01-17).md",
              "青岛市职业教育条例(2015-09-24).md", "青岛市燃气管理条例(2022-01-21).md"]
-    res = cli("corpus", *(SHANDONG / n for n in names), "--jobs", "1", "--format", "json")
-    assert res.exit_code == 0, res.stderr
-    got = {Path(p["path"]).name: (Path(p["parent"]).name if p["parent"] else None, p["source"])
-           for p in json.loads(res.stdout)["plans"]}
+    got = _corpus_parents(cli, SHANDONG, names)
     for child in names[2:5]:
         assert got[child][0] is None, (child, got[child])
     assert got["青岛市燃气管理条例(2022-01-21).md"] == ("山东省燃气管理条例(2016-03-30).md", "discovered")
@@ -302,14 +305,9 @@ def test_a_child_that_takes_a_share_of_its_text_from_a_law_descends_from_it(cli)
     河南省文明行为促进条例's articles once the frame clauses are left out (0.232), but a quarter of its own
     text comes from them (derived 0.256): 河南's is its parent, as 郑州市旅游业管理条例's is 河南省旅游条例. The
     high-tech law is on no topic of theirs and stays no parent."""
-    import json
-
     names = ["河南省文明行为促进条例(2020-08-03).md", "河南省旅游条例(2007-03-30).md",
              "河南省促进高新技术产业发展条例(2011-06-13).md",
              "许昌市文明行为促进条例(2020-10-29).md", "郑州市旅游业管理条例(2022-01-01).md"]
-    res = cli("corpus", *(HENAN / n for n in names), "--jobs", "1", "--format", "json")
-    assert res.exit_code == 0, res.stderr
-    got = {Path(p["path"]).name: (Path(p["parent"]).name if p["parent"] else None, p["source"])
-           for p in json.loads(res.stdout)["plans"]}
+    got = _corpus_parents(cli, HENAN, names)
     assert got["许昌市文明行为促进条例(2020-10-29).md"] == ("河南省文明行为促进条例(2020-08-03).md", "discovered")
     assert got["郑州市旅游业管理条例(2022-01-01).md"] == ("河南省旅游条例(2007-03-30).md", "discovered")
